@@ -1,0 +1,635 @@
+"""The answers model: every fact the five documents need, typed, with its question and help.
+
+Each field's ``title`` is the question the interview asks and its ``description`` the help shown with it; each
+closed choice is an enum whose members carry a label and a plain-English explanation in ``CHOICE_HELP``. The
+interview, the rules, the clause conditions and the docs read the wording from here and nowhere else.
+
+Unknown optional facts are ``None`` (a ``[●]`` placeholder in the drafts), never an empty string.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+FORMAT_VERSION = 1
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+"""Free text; an unknown answer is null, never an empty string."""
+
+Ref = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+"""A reference to a party's short name or a body's id."""
+
+Ident = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=40)
+]
+"""A machine id: lower-case letters, digits and underscores, starting with a letter."""
+
+Days = Annotated[int, Field(gt=0, le=3650)]
+Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+
+
+def ask(question: str, help_text: str, **extra: Any) -> dict[str, Any]:
+    """Field keyword arguments holding the interview's question and help (one place for both)."""
+    schema_extra: dict[str, Any] = dict(extra)
+    return {"title": question, "description": help_text, "json_schema_extra": schema_extra or None}
+
+
+class Strict(BaseModel):
+    """Base of every answers model: unknown keys are errors, values are checked on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False, frozen=False)
+
+
+# --------------------------------------------------------------------------------------------------- choices
+
+
+class PartyKind(StrEnum):
+    NHS_TRUST = "nhs_trust"
+    NHS_FOUNDATION_TRUST = "nhs_foundation_trust"
+    ICB = "icb"
+    NHS_ENGLAND = "nhs_england"
+    LOCAL_AUTHORITY = "local_authority"
+    CIC = "cic"
+    COMPANY = "company"
+    CHARITY = "charity"
+    OTHER = "other"
+
+
+class PartyRole(StrEnum):
+    MEMBER = "member"
+    HOST = "host"
+    LEAD_PROVIDER = "lead_provider"
+    ASSOCIATE = "associate"
+    OBSERVER = "observer"
+
+
+class LegalForm(StrEnum):
+    MOU_ONLY = "mou_only"
+    CJV = "cjv"
+    LEAD_PROVIDER = "lead_provider"
+    COMMITTEES_IN_COMMON = "committees_in_common"
+    JOINT_COMMITTEE = "joint_committee"
+
+
+class BodyKind(StrEnum):
+    BOARD = "board"
+    SUB_COMMITTEE = "sub_committee"
+    OPERATIONAL_GROUP = "operational_group"
+    LEADERSHIP_TEAM = "leadership_team"
+    REFERENCE_GROUP = "reference_group"
+
+
+class ChairMethod(StrEnum):
+    ROTATING = "rotating"
+    INDEPENDENT = "independent"
+    NAMED_PARTY = "named_party"
+
+
+class DecisionRule(StrEnum):
+    CONSENSUS = "consensus"
+    UNANIMOUS = "unanimous"
+    SIMPLE_MAJORITY = "simple_majority"
+    QUALIFIED_MAJORITY = "qualified_majority"
+    WEIGHTED = "weighted"
+
+
+class ReservedMechanism(StrEnum):
+    UNANIMITY = "unanimity"
+    LOCKED_GATEWAY = "locked_gateway"
+    REFERRAL_TO_BOARDS = "referral_to_boards"
+
+
+class Frequency(StrEnum):
+    WEEKLY = "weekly"
+    FORTNIGHTLY = "fortnightly"
+    MONTHLY = "monthly"
+    BIMONTHLY = "bimonthly"
+    QUARTERLY = "quarterly"
+
+
+class CostMethod(StrEnum):
+    EQUAL = "equal"
+    FIXED_SHARES = "fixed_shares"
+    PROPORTIONAL_TO_INCOME = "proportional_to_income"
+    ACTIVITY_BASED = "activity_based"
+    NO_SHARED_COSTS = "no_shared_costs"
+
+
+class CostSplit(StrEnum):
+    EQUAL = "equal"
+    AS_COST_SHARES = "as_cost_shares"
+    AS_MEDIATOR_DIRECTS = "as_mediator_directs"
+
+
+class FinalForum(StrEnum):
+    COURTS = "courts"
+    ICB = "icb"
+    NHS_ENGLAND = "nhs_england"
+    ARBITRATION = "arbitration"
+
+
+class DocumentForm(StrEnum):
+    UNDER_HAND = "under_hand"
+    DEED = "deed"
+
+
+class DocumentKind(StrEnum):
+    MOU = "mou"
+    CJV = "cjv"
+    TOR = "tor"
+    SOD = "sod"
+    DRA = "dra"
+
+
+CHOICE_HELP: dict[StrEnum, tuple[str, str]] = {
+    PartyKind.NHS_TRUST: ("NHS trust", "A statutory NHS trust (NHS Act 2006 s25)."),
+    PartyKind.NHS_FOUNDATION_TRUST: (
+        "NHS foundation trust",
+        "A public benefit corporation with a council of governors (NHS Act 2006 s30).",
+    ),
+    PartyKind.ICB: ("Integrated care board", "The statutory commissioner for an integrated care system."),
+    PartyKind.NHS_ENGLAND: ("NHS England", "NHS England itself, usually as a delegating commissioner."),
+    PartyKind.LOCAL_AUTHORITY: (
+        "Local authority",
+        "A county, unitary, borough or district council. It cannot sit with a vote on an NHS joint committee.",
+    ),
+    PartyKind.CIC: (
+        "Community interest company",
+        "A company limited by guarantee or shares with a community interest statement. Not an NHS body: it "
+        "cannot vote in a joint committee or committees in common exercising NHS functions.",
+    ),
+    PartyKind.COMPANY: ("Company", "Any other company registered under the Companies Act 2006."),
+    PartyKind.CHARITY: ("Charity", "A registered charity (company, CIO or trust)."),
+    PartyKind.OTHER: ("Other", "Any other kind of organisation: describe it in the drafting notes."),
+    PartyRole.MEMBER: ("Member", "A full party to the collaborative with a seat and a vote."),
+    PartyRole.HOST: ("Host", "Hosts the collaborative's team, budget or contracts on behalf of the others."),
+    PartyRole.LEAD_PROVIDER: (
+        "Lead provider",
+        "Holds the commissioner contract and sub-contracts services to the other parties.",
+    ),
+    PartyRole.ASSOCIATE: ("Associate", "Takes part in some work without full membership or a vote."),
+    PartyRole.OBSERVER: ("Observer", "Attends and receives papers; no vote."),
+    LegalForm.MOU_ONLY: (
+        "Memorandum of understanding only",
+        "An advisory collaborative: nothing is delegated, every decision goes back to each party's own board. "
+        "Simple and quick, but the collaborative itself cannot decide anything.",
+    ),
+    LegalForm.CJV: (
+        "Contractual joint venture (contractual board)",
+        "A binding agreement sets up a collaborative board with no new legal entity. Works with any kind of "
+        "party, including CICs, companies and local authorities, because no statutory function is delegated.",
+    ),
+    LegalForm.LEAD_PROVIDER: (
+        "Lead provider",
+        "One party holds the contract with the commissioner and sub-contracts to the others.",
+    ),
+    LegalForm.COMMITTEES_IN_COMMON: (
+        "Committees in common",
+        "Each NHS body sets up its own committee; they meet together but each decides only for its own body. "
+        "Only NHS bodies' directors can be voting members, so a CIC or local authority cannot take part with a vote.",
+    ),
+    LegalForm.JOINT_COMMITTEE: (
+        "Joint committee (NHS Act 2006 s65Z6)",
+        "One committee exercises functions delegated by NHS bodies jointly. Only NHS 'relevant bodies' (trusts, "
+        "foundation trusts, ICBs, NHS England) may be members with a vote.",
+    ),
+    BodyKind.BOARD: ("Collaborative board", "The main decision-making or advisory body."),
+    BodyKind.SUB_COMMITTEE: ("Sub-committee", "Reports to another body, e.g. quality or performance."),
+    BodyKind.OPERATIONAL_GROUP: ("Operational group", "Runs day-to-day joint delivery, e.g. a joint operational group."),
+    BodyKind.LEADERSHIP_TEAM: ("Leadership team", "An executive team led by a lead director."),
+    BodyKind.REFERENCE_GROUP: ("Reference group", "An advisory group, e.g. a clinical reference group."),
+    ChairMethod.ROTATING: ("Rotating between parties", "The chair passes from party to party for a set period."),
+    ChairMethod.INDEPENDENT: ("Independent chair", "A chair who belongs to none of the parties."),
+    ChairMethod.NAMED_PARTY: ("A named party", "A member from one named party always chairs."),
+    DecisionRule.CONSENSUS: ("Consensus", "Decisions are reached by agreement without a formal vote."),
+    DecisionRule.UNANIMOUS: ("Unanimous", "Every voting member present must agree."),
+    DecisionRule.SIMPLE_MAJORITY: ("Simple majority", "More than half of the votes cast."),
+    DecisionRule.QUALIFIED_MAJORITY: ("Qualified majority", "At least a set percentage of the votes cast."),
+    DecisionRule.WEIGHTED: ("Weighted votes", "Each party's vote counts by a set weight."),
+    ReservedMechanism.UNANIMITY: ("Unanimity", "Reserved matters need every party's agreement at the board."),
+    ReservedMechanism.LOCKED_GATEWAY: (
+        "Locked gateways",
+        "A reserved matter cannot proceed past a gateway until every party has agreed it.",
+    ),
+    ReservedMechanism.REFERRAL_TO_BOARDS: (
+        "Referral to each party's board",
+        "A reserved matter goes back to each party's own board for approval.",
+    ),
+    Frequency.WEEKLY: ("Weekly", ""),
+    Frequency.FORTNIGHTLY: ("Fortnightly", ""),
+    Frequency.MONTHLY: ("Monthly", ""),
+    Frequency.BIMONTHLY: ("Every two months", ""),
+    Frequency.QUARTERLY: ("Quarterly", ""),
+    CostMethod.EQUAL: ("Equal shares", "Each party meets an equal share of the shared costs."),
+    CostMethod.FIXED_SHARES: ("Fixed shares", "Each party meets a fixed percentage."),
+    CostMethod.PROPORTIONAL_TO_INCOME: (
+        "In proportion to contract income",
+        "Shares follow each party's income under its commissioner contract.",
+    ),
+    CostMethod.ACTIVITY_BASED: ("By activity", "Shares follow each party's use of the shared services."),
+    CostMethod.NO_SHARED_COSTS: ("No shared costs", "Each party meets its own costs."),
+    CostSplit.EQUAL: ("Equally", "Mediation costs are split equally."),
+    CostSplit.AS_COST_SHARES: ("As the cost shares", "Mediation costs follow the agreed cost shares."),
+    CostSplit.AS_MEDIATOR_DIRECTS: ("As the mediator directs", ""),
+    FinalForum.COURTS: ("The courts of England and Wales", ""),
+    FinalForum.ICB: ("Referral to the integrated care board", "The ICB is asked to decide or facilitate."),
+    FinalForum.NHS_ENGLAND: ("Referral to NHS England", ""),
+    FinalForum.ARBITRATION: ("Arbitration", "Final and binding arbitration under the Arbitration Act 1996."),
+    DocumentForm.UNDER_HAND: ("Signed under hand", "A simple contract, signed by authorised signatories."),
+    DocumentForm.DEED: (
+        "Executed as a deed",
+        "Needed where there is no consideration or a longer limitation period is wanted; each party executes "
+        "with the formalities its legal kind requires.",
+    ),
+    DocumentKind.MOU: ("Memorandum of understanding", ""),
+    DocumentKind.CJV: ("Collaboration (contractual joint venture) agreement", ""),
+    DocumentKind.TOR: ("Terms of reference", ""),
+    DocumentKind.SOD: ("Scheme of delegation", ""),
+    DocumentKind.DRA: ("Dispute resolution annex", ""),
+}
+
+NHS_RELEVANT_BODIES = frozenset(
+    {PartyKind.NHS_TRUST, PartyKind.NHS_FOUNDATION_TRUST, PartyKind.ICB, PartyKind.NHS_ENGLAND}
+)
+
+
+def label(choice: StrEnum) -> str:
+    """The plain-English label of a closed choice."""
+    return CHOICE_HELP[choice][0]
+
+
+# --------------------------------------------------------------------------------------------------- parts
+
+
+class Collaborative(Strict):
+    name: Text = Field(**ask("What is the collaborative called?", "Its full name as it should appear in the documents."))
+    short_name: Text | None = Field(
+        default=None, **ask("What short name or abbreviation does it use?", "Used as a defined term, e.g. MSECC.")
+    )
+    purpose: Text | None = Field(
+        default=None, **ask("What is the collaborative for?", "One or two sentences on its purpose.")
+    )
+    vision: Text | None = Field(default=None, **ask("What is its vision?", "What success looks like for patients."))
+    objectives: list[Text] = Field(
+        default_factory=list, **ask("What are its objectives or outcome areas?", "One per item; measurable if possible.")
+    )
+    principles: list[Text] = Field(
+        default_factory=list,
+        **ask("Which principles will guide how the parties work?", "E.g. subsidiarity, patient benefit, open book."),
+    )
+    services_in_scope: list[Text] = Field(
+        default_factory=list, **ask("Which services are in scope?", "The services the collaborative covers.")
+    )
+    services_out_of_scope: list[Text] = Field(
+        default_factory=list, **ask("Which services are expressly out of scope?", "Leave empty if none.")
+    )
+    footprint: Text | None = Field(
+        default=None, **ask("What area does it cover?", "The geographical footprint, e.g. Mid and South Essex.")
+    )
+    ics: Text | None = Field(default=None, **ask("Which integrated care system is it part of?", "Its full name."))
+    icb: Text | None = Field(default=None, **ask("Which integrated care board commissions the services?", "Full name."))
+    background: list[Text] = Field(
+        default_factory=list,
+        **ask("What is the background?", "Short paragraphs of history; each becomes a recital (A), (B)..."),
+    )
+    effective_date: dt.date | None = Field(
+        default=None, **ask("From what date do the arrangements take effect?", "A date as YYYY-MM-DD; unknown is fine.")
+    )
+
+
+class Signatory(Strict):
+    name: Text | None = Field(default=None, **ask("Who signs for this party?", "Their name; leave unknown if not yet decided."))
+    title: Text | None = Field(default=None, **ask("What is their position?", "E.g. Chief Executive."))
+
+
+class Party(Strict):
+    short_name: Ref = Field(**ask("What short name will the documents use?", "Unique; e.g. EPUT. Other answers refer to it."))
+    name: Text = Field(**ask("What is the party's full legal name?", "Exactly as registered."))
+    kind: PartyKind = Field(**ask("What kind of organisation is it?", "Decides how it is described and how it signs."))
+    roles: list[PartyRole] = Field(
+        default_factory=lambda: [PartyRole.MEMBER],
+        min_length=1,
+        **ask("What roles does it have?", "A party may be a member and the host, for example."),
+    )
+    address: Text | None = Field(default=None, **ask("What is its registered or principal office address?", ""))
+    company_number: Text | None = Field(
+        default=None,
+        **ask("What is its company number?", "For a CIC or company only (Companies House).", when="company_like"),
+    )
+    signatory: Signatory = Field(default_factory=Signatory, **ask("Signatory", "Who signs for the party."))
+
+    @property
+    def is_company_like(self) -> bool:
+        return self.kind in {PartyKind.CIC, PartyKind.COMPANY, PartyKind.CHARITY}
+
+
+class Member(Strict):
+    party: Ref = Field(**ask("Which party does this member represent?", "A party's short name."))
+    role: Text = Field(**ask("What is the member's role?", "The post, e.g. Chief Executive; not a person's name."))
+    voting: bool = Field(default=True, **ask("Does this member vote?", "Non-voting members attend and speak."))
+    board_director: bool | None = Field(
+        default=None,
+        **ask(
+            "Is the member a director (board member) of their party?",
+            "Matters for committees of a foundation trust, which may contain only its directors.",
+        ),
+    )
+
+
+class Chair(Strict):
+    method: ChairMethod = Field(**ask("How is the chair chosen?", ""))
+    rotation_months: int | None = Field(
+        default=None, gt=0, le=120, **ask("How long does each party hold the chair (months)?", "", when="rotating")
+    )
+    party: Ref | None = Field(default=None, **ask("Which party provides the chair?", "", when="named_party"))
+    vice_chair: bool = Field(default=True, **ask("Is there a vice-chair?", "Chairs when the chair is absent."))
+
+
+class Deputies(Strict):
+    allowed: bool = Field(default=True, **ask("May a member send a deputy?", "A named deputy of suitable seniority."))
+    may_vote: bool = Field(default=True, **ask("May a deputy vote?", "Only where the member's authority passes to them."))
+
+
+class Quorum(Strict):
+    members: int = Field(gt=0, le=100, **ask("How many voting members make a quorum?", "At most the number of voting members."))
+    each_party: bool = Field(
+        default=True, **ask("Must each party be represented for a quorum?", "Protects parties when decisions bind all.")
+    )
+
+
+class Meetings(Strict):
+    frequency: Frequency = Field(default=Frequency.MONTHLY, **ask("How often does it meet?", ""))
+    notice_days: Days = Field(default=5, **ask("How many days' notice of a meeting?", "Papers go out with the notice."))
+    in_public: bool = Field(default=False, **ask("Does it meet in public?", "Confidential items may still be taken in private."))
+
+
+class Voting(Strict):
+    rule: DecisionRule = Field(default=DecisionRule.CONSENSUS, **ask("How are decisions made?", ""))
+    threshold_percent: Percent | None = Field(
+        default=None, **ask("What percentage of votes is needed?", "More than 50.", when="qualified_majority")
+    )
+    weights: dict[Ref, int] | None = Field(
+        default=None, **ask("How many votes does each party hold?", "Whole numbers, per party.", when="weighted")
+    )
+    casting_vote: bool = Field(
+        default=False, **ask("Does the chair have a casting vote?", "Only meaningful with majority voting.")
+    )
+
+
+class Body(Strict):
+    id: Ident = Field(**ask("What id will answers use for this body?", "Lower case, e.g. board or jog."))
+    name: Text = Field(**ask("What is the body called?", "E.g. Community Collaborative Board."))
+    kind: BodyKind = Field(default=BodyKind.BOARD, **ask("What kind of body is it?", ""))
+    parent: Ident | None = Field(default=None, **ask("Which body does it report to?", "None for the top body."))
+    purpose: Text | None = Field(default=None, **ask("What is the body for?", ""))
+    remit: list[Text] = Field(default_factory=list, **ask("What does it do or decide?", "One item per function."))
+    members: list[Member] = Field(default_factory=list, **ask("Who are its members?", "By party and role."))
+    chair: Chair = Field(default_factory=lambda: Chair(method=ChairMethod.ROTATING, rotation_months=12))
+    deputies: Deputies = Field(default_factory=Deputies)
+    quorum: Quorum | None = Field(default=None, **ask("Quorum", ""))
+    meetings: Meetings = Field(default_factory=Meetings)
+    voting: Voting = Field(default_factory=Voting)
+    secretariat: Ref | None = Field(default=None, **ask("Which party provides the secretariat?", ""))
+    review_months: int = Field(default=12, gt=0, le=120, **ask("How often are the terms of reference reviewed (months)?", ""))
+
+    def voting_members(self) -> list[Member]:
+        return [m for m in self.members if m.voting]
+
+
+class UrgentDecisions(Strict):
+    allowed: bool = Field(default=True, **ask("May urgent decisions be taken between meetings?", ""))
+    taken_by: Text = Field(
+        default="the chair and one voting member from each other party",
+        **ask("Who may take an urgent decision?", "Reported to the next meeting for ratification."),
+    )
+
+
+class Decisions(Strict):
+    reserved_matters: list[Text] = Field(
+        default_factory=list, **ask("Which matters are reserved?", "Decisions that need every party's agreement.")
+    )
+    reserved_mechanism: ReservedMechanism = Field(
+        default=ReservedMechanism.UNANIMITY, **ask("How are reserved matters protected?", "")
+    )
+    party_reserved_matters: list[Text] = Field(
+        default_factory=list, **ask("Which matters must each party's own board approve?", "E.g. annual accounts.")
+    )
+    urgent: UrgentDecisions = Field(default_factory=UrgentDecisions)
+
+
+class Delegation(Strict):
+    from_party: Ref = Field(**ask("Which party delegates?", "A party's short name."))
+    to_body: Ident | None = Field(default=None, **ask("To which body?", "A body id; or name an officer instead."))
+    to_officer: Text | None = Field(default=None, **ask("To which officer?", "A post, e.g. Lead Director."))
+    function: Text = Field(**ask("What function or decision is delegated?", ""))
+    legal_basis: Text | None = Field(default=None, **ask("On what legal basis?", "E.g. the party's standing orders."))
+    financial_limit: Money | None = Field(default=None, **ask("Up to what financial limit (£)?", "Unknown is fine."))
+
+    @model_validator(mode="after")
+    def _one_delegate(self) -> Delegation:
+        if (self.to_body is None) == (self.to_officer is None):
+            raise ValueError("give exactly one of to_body or to_officer")
+        return self
+
+
+class CostSharing(Strict):
+    method: CostMethod = Field(default=CostMethod.EQUAL, **ask("How are shared costs met?", ""))
+    shares: dict[Ref, Percent] | None = Field(
+        default=None, **ask("What percentage does each party pay?", "Must total 100.", when="fixed_shares")
+    )
+
+
+class HostFee(Strict):
+    amount: Money | None = Field(default=None, **ask("What is the annual host fee (£)?", "Unknown is fine."))
+    basis: Text | None = Field(default=None, **ask("How is the fee calculated?", ""))
+
+
+class GainRiskShare(Strict):
+    description: Text = Field(**ask("How are gains and risks shared?", ""))
+    shares: dict[Ref, Percent] | None = Field(default=None, **ask("Each party's share (%)", ""))
+
+
+class PooledFund(Strict):
+    """The elements rule R12 requires a pooled fund to state (s75 partnership regulations 2000, reg 7)."""
+
+    aims_and_outcomes: Text | None = Field(default=None, **ask("What are the fund's aims and outcomes?", ""))
+    functions: list[Text] = Field(default_factory=list, **ask("Which functions does it cover?", ""))
+    contributions: dict[Ref, Money] | None = Field(default=None, **ask("What does each party contribute (£)?", ""))
+    contribution_changes: Text | None = Field(default=None, **ask("How may contributions change?", ""))
+    people_and_services: Text | None = Field(default=None, **ask("Which people and services are covered?", ""))
+    resources: Text | None = Field(default=None, **ask("Which staff, goods or accommodation are provided?", ""))
+    shortfall_and_surplus: Text | None = Field(default=None, **ask("How are overspends and underspends dealt with?", ""))
+    host: Ref | None = Field(default=None, **ask("Which party hosts the fund?", ""))
+    fund_manager: Text | None = Field(default=None, **ask("Who is the pooled fund manager (post)?", ""))
+    authorisation: Text | None = Field(default=None, **ask("Who authorises payments from the fund?", ""))
+    monitoring_and_reporting: Text | None = Field(default=None, **ask("How is the fund monitored and reported?", ""))
+    audit: Text | None = Field(default=None, **ask("How is the fund audited?", ""))
+    duration: Text | None = Field(default=None, **ask("How long does the fund last?", ""))
+    review: Text | None = Field(default=None, **ask("How is the fund reviewed?", ""))
+    variation: Text | None = Field(default=None, **ask("How may the fund arrangements be varied?", ""))
+    termination: Text | None = Field(default=None, **ask("What happens to the fund on termination or exit?", ""))
+
+
+class Finance(Strict):
+    cost_sharing: CostSharing = Field(default_factory=CostSharing)
+    host_fee: HostFee | None = Field(default=None, **ask("Is there a host fee?", ""))
+    gain_risk_share: GainRiskShare | None = Field(default=None, **ask("Is there a gain or risk share?", ""))
+    pooled_fund: PooledFund | None = Field(default=None, **ask("Is there a pooled fund?", ""))
+
+
+class Post(Strict):
+    title: Text = Field(**ask("What is the post?", "E.g. Lead Director."))
+    employer: Ref = Field(**ask("Which party employs the post holder?", ""))
+    joint_with: Text | None = Field(default=None, **ask("Is it a joint post with another organisation? Which?", ""))
+
+
+class Staffing(Strict):
+    collaborative_employs_staff: bool = Field(
+        default=False,
+        **ask("Does the collaborative employ anyone itself?", "Without a legal entity it cannot: the parties employ."),
+    )
+    posts: list[Post] = Field(default_factory=list, **ask("Which posts serve the collaborative?", ""))
+    secondments: bool = Field(default=False, **ask("Will staff be seconded between parties?", ""))
+
+
+class InformationGovernance(Strict):
+    data_sharing_agreement: bool = Field(default=True, **ask("Will the parties sign a data sharing agreement?", ""))
+    lead_party: Ref | None = Field(default=None, **ask("Which party leads on information governance?", ""))
+
+
+class Liability(Strict):
+    cap: Money | None = Field(default=None, **ask("Is each party's liability capped? At what amount (£)?", ""))
+    indemnities: bool = Field(default=True, **ask("Do the parties indemnify each other for their own defaults?", ""))
+    insurance: Text | None = Field(
+        default=None, **ask("What insurance or indemnity cover must each party keep?", "E.g. NHS Resolution schemes.")
+    )
+
+
+class Term(Strict):
+    initial_term_years: int | None = Field(default=None, gt=0, le=50, **ask("For how many years at first?", ""))
+    review_months: int = Field(default=12, gt=0, le=120, **ask("How often are the arrangements reviewed (months)?", ""))
+
+
+class Membership(Strict):
+    admission_requires_unanimity: bool = Field(default=True, **ask("Must all parties agree to admit a new party?", ""))
+    exit_notice_months: int = Field(default=6, gt=0, le=60, **ask("How many months' notice to leave?", ""))
+    minimum_term_months: int | None = Field(default=None, gt=0, le=120, **ask("For how many months must a party stay?", ""))
+    termination_events: list[Text] = Field(
+        default_factory=list, **ask("What events end a party's membership?", "E.g. insolvency, losing its contract.")
+    )
+
+
+class DisputeTier(Strict):
+    name: Text = Field(**ask("What is this tier called?", "E.g. operational leads."))
+    forum: Text = Field(**ask("Who meets at this tier?", "E.g. the Joint Operational Group."))
+    days: Days = Field(**ask("Within how many days must it be resolved?", "Counted from referral to this tier."))
+
+
+class Mediation(Strict):
+    provider: Text = Field(default="CEDR", **ask("Who appoints or provides the mediator?", "E.g. CEDR."))
+    cost_split: CostSplit = Field(default=CostSplit.EQUAL, **ask("How are mediation costs shared?", ""))
+    days: Days = Field(default=30, **ask("Within how many days should mediation conclude?", ""))
+
+
+class ExpertDetermination(Strict):
+    scope: Text = Field(**ask("Which disputes may go to an expert?", "E.g. technical or financial disputes."))
+    appointer: Text = Field(default="the President of the Institute of Chartered Accountants in England and Wales")
+    binding: bool = Field(default=True, **ask("Is the expert's decision binding?", "Save for fraud or manifest error."))
+
+
+class Disputes(Strict):
+    tiers: list[DisputeTier] = Field(default_factory=list, **ask("What escalation tiers are there, in order?", ""))
+    mediation: Mediation | None = Field(default_factory=Mediation, **ask("Is mediation used?", ""))
+    expert_determination: ExpertDetermination | None = Field(default=None, **ask("Is expert determination used?", ""))
+    final_forum: FinalForum = Field(default=FinalForum.COURTS, **ask("Where are disputes finally decided?", ""))
+    continued_performance: bool = Field(default=True, **ask("Do parties keep performing during a dispute?", ""))
+
+
+class DocumentChoice(Strict):
+    produce: bool = Field(default=True, **ask("Produce this document?", ""))
+    form: DocumentForm = Field(default=DocumentForm.UNDER_HAND, **ask("How is it executed?", ""))
+    parties: list[Ref] | None = Field(
+        default=None, **ask("Which parties sign it?", "Default: every member. An MoU may have other signatories.")
+    )
+    version: Text = Field(default="0.1", **ask("Draft version", ""))
+
+
+class Documents(Strict):
+    mou: DocumentChoice = Field(default_factory=DocumentChoice)
+    cjv: DocumentChoice = Field(default_factory=DocumentChoice)
+    tor: DocumentChoice = Field(default_factory=DocumentChoice)
+    sod: DocumentChoice = Field(default_factory=DocumentChoice)
+    dra: DocumentChoice = Field(default_factory=DocumentChoice)
+
+    def get(self, kind: DocumentKind) -> DocumentChoice:
+        choice: DocumentChoice = getattr(self, kind.value)
+        return choice
+
+
+class Approvals(Strict):
+    governors_approval: bool | None = Field(
+        default=None,
+        **ask(
+            "Have the foundation trusts' governors approved the arrangement where it is a significant transaction?",
+            "NHS Act 2006 s51A: more than half of the voting governors.",
+        ),
+    )
+    competition_review: bool | None = Field(
+        default=None, **ask("Has competition (merger control) advice been taken?", "Joint control of services.")
+    )
+
+
+class Answers(Strict):
+    """One collaborative's answers: the input to every document."""
+
+    format_version: int = Field(default=FORMAT_VERSION, **ask("Answers format version", "Written by the tool."))
+    collaborative: Collaborative
+    parties: list[Party] = Field(default_factory=list)
+    legal_form: LegalForm = Field(default=LegalForm.CJV, **ask("Which legal form will the collaborative take?", ""))
+    bodies: list[Body] = Field(default_factory=list)
+    decisions: Decisions = Field(default_factory=Decisions)
+    delegations: list[Delegation] = Field(default_factory=list)
+    finance: Finance = Field(default_factory=Finance)
+    staffing: Staffing = Field(default_factory=Staffing)
+    information_governance: InformationGovernance = Field(default_factory=InformationGovernance)
+    liability: Liability = Field(default_factory=Liability)
+    term: Term = Field(default_factory=Term)
+    membership: Membership = Field(default_factory=Membership)
+    disputes: Disputes = Field(default_factory=Disputes)
+    approvals: Approvals = Field(default_factory=Approvals)
+    documents: Documents = Field(default_factory=Documents)
+
+    @model_validator(mode="after")
+    def _format_version(self) -> Answers:
+        if self.format_version != FORMAT_VERSION:
+            raise ValueError(f"format_version {self.format_version} is not supported; this tool reads {FORMAT_VERSION}")
+        return self
+
+    # -- lookups used by rules, clauses and the interview
+    def party(self, short_name: str) -> Party | None:
+        return next((p for p in self.parties if p.short_name == short_name), None)
+
+    def body(self, body_id: str) -> Body | None:
+        return next((b for b in self.bodies if b.id == body_id), None)
+
+    def host(self) -> Party | None:
+        return next((p for p in self.parties if PartyRole.HOST in p.roles), None)
+
+    def members(self) -> list[Party]:
+        return [p for p in self.parties if PartyRole.MEMBER in p.roles or PartyRole.LEAD_PROVIDER in p.roles]
+
+    def board(self) -> Body | None:
+        return next((b for b in self.bodies if b.parent is None), None)
+
+    def document_parties(self, kind: DocumentKind) -> list[Party]:
+        """The parties who sign one document: those named for it, else every member."""
+        names = self.documents.get(kind).parties
+        if names is None:
+            return self.members()
+        return [p for n in names if (p := self.party(n)) is not None]
