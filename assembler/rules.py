@@ -1,12 +1,30 @@
-"""Governance rules R1–R19: small named checks over the answers, each returning findings with a legal source."""
+"""Governance rules R1–R19: small named checks over the answers, each finding naming its legal source."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .model import Answers
+from .consistency import (
+    CONSISTENCY_RULES,
+    MAJORITY_RULES,
+    deciding_bodies,
+    is_member,
+    party_path,
+)
+from .model import (
+    NHS_RELEVANT_BODIES,
+    Answers,
+    DocumentForm,
+    DocumentKind,
+    LegalForm,
+    Party,
+    PartyKind,
+    PooledFund,
+    label,
+)
 
 __all__ = ["RULES", "Finding", "Rule", "Severity", "check", "errors_in"]
 
@@ -18,7 +36,7 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem in the answers: which rule, how serious, what is wrong, where, why (source) and what to change."""
+    """One problem in the answers: which rule, how serious, what is wrong, where, why and what to change."""
 
     rule: str
     severity: Severity
@@ -30,7 +48,9 @@ class Finding:
 
     def text(self) -> str:
         """The message with the unverified caveat, as printed and carried into drafting notes."""
-        caveat = " (The source for this rule could not be verified in full: check it.)" if self.unverified else ""
+        caveat = (
+            " (The source for this rule could not be verified in full: check it.)" if self.unverified else ""
+        )
         return f"{self.message}{caveat}"
 
     def as_dict(self) -> dict[str, object]:
@@ -58,7 +78,9 @@ class Rule:
     check_fn: CheckFn = field(repr=False)
     unverified: bool = False
 
-    def finding(self, severity: Severity, message: str, fields: list[str] | tuple[str, ...], fix: str) -> Finding:
+    def finding(
+        self, severity: Severity, message: str, fields: list[str] | tuple[str, ...], fix: str
+    ) -> Finding:
         return Finding(self.id, severity, message, tuple(fields), self.source, fix, self.unverified)
 
     def error(self, message: str, fields: list[str] | tuple[str, ...], fix: str) -> Finding:
@@ -84,18 +106,398 @@ def rule(rule_id: str, title: str, source: str, *, unverified: bool = False) -> 
     return register
 
 
+def _rule_order(rule_id: str) -> tuple[int, int, str]:
+    """R1…R19 first, then the consistency checks C1…, numerically."""
+    match = re.fullmatch(r"([A-Z]+)(\d+)", rule_id)
+    if match is None:
+        return (2, 0, rule_id)
+    return (0 if match[1] == "R" else 1, int(match[2]), rule_id)
+
+
 def check(answers: Answers) -> list[Finding]:
     """Run every rule; findings come out errors first, then by rule number, in a stable order."""
     findings = [f for r in RULES for f in r.run(answers)]
-    order = {r.id: i for i, r in enumerate(RULES)}
-    return sorted(findings, key=lambda f: (f.severity != Severity.ERROR, order.get(f.rule, 0)))
+    return sorted(findings, key=lambda f: (f.severity != Severity.ERROR, _rule_order(f.rule)))
 
 
 def errors_in(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.severity == Severity.ERROR]
 
 
+# ------------------------------------------------------------------------------------------------- helpers
+
+_FORM_NAMES = {
+    LegalForm.MOU_ONLY: "a memorandum of understanding",
+    LegalForm.CJV: "a contractual joint venture",
+    LegalForm.LEAD_PROVIDER: "a lead provider arrangement",
+    LegalForm.COMMITTEES_IN_COMMON: "committees in common",
+    LegalForm.JOINT_COMMITTEE: "a joint committee",
+}
+"""Legal forms as they read in a sentence (``label`` gives headings)."""
+
+STATUTORY_FORMS = frozenset({LegalForm.COMMITTEES_IN_COMMON, LegalForm.JOINT_COMMITTEE})
+"""Forms in which NHS bodies exercise statutory functions jointly (s65Z5/s65Z6)."""
+
+
+def _members_of_kind(a: Answers, kind: PartyKind) -> list[tuple[int, Party]]:
+    return [(i, p) for i, p in enumerate(a.parties) if p.kind == kind and is_member(p)]
+
+
+def _names(parties: list[tuple[int, Party]]) -> str:
+    return ", ".join(p.short_name for _, p in parties)
+
+
+def _scan(text: str, patterns: dict[str, re.Pattern[str]]) -> list[str]:
+    """The descriptions of every pattern found in ``text``."""
+    return [what for what, pattern in patterns.items() if pattern.search(text)]
+
+
+def _regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
 # ------------------------------------------------------------------------------------------------- rules
+
+
+@rule(
+    "R1",
+    "Only NHS relevant bodies vote where statutory functions are exercised jointly",
+    "NHS Act 2006 s65Z5/s65Z6, inserted by s71 Health and Care Act 2022 (section text not read here: "
+    "secondary "
+    "sources); s47A; NHS Providers / Browne Jacobson practical guide on joint ventures",
+    unverified=True,
+)
+def _relevant_bodies(r: Rule, a: Answers) -> Iterator[Finding]:
+    if a.legal_form not in STATUTORY_FORMS:
+        return
+    for bi, b in deciding_bodies(a):
+        flagged: set[str] = set()
+        for mi, m in enumerate(b.members):
+            p = a.party(m.party)
+            if not m.voting or p is None or p.kind in NHS_RELEVANT_BODIES or p.short_name in flagged:
+                continue
+            flagged.add(p.short_name)
+            yield r.error(
+                f"{p.short_name} ({label(p.kind)}) is not an NHS relevant body, so it cannot vote on "
+                f"{b.name} "
+                f"in {_FORM_NAMES[a.legal_form]}.",
+                [f"bodies[{bi}].members[{mi}].party", "legal_form"],
+                "make its members non-voting (voting: false), or use legal_form: cjv, a contractual board "
+                "that "
+                "delegates no statutory function",
+            )
+
+
+@rule(
+    "R2",
+    "A foundation trust's committee in common contains only its directors",
+    "NHS Act 2006 Sch 7 para 15(3) (confirmed, pre-2022 wording); the 2022 change for joint committees: "
+    "secondary "
+    "sources only",
+    unverified=True,
+)
+def _ft_committee_directors(r: Rule, a: Answers) -> Iterator[Finding]:
+    if a.legal_form != LegalForm.COMMITTEES_IN_COMMON:
+        return
+    for bi, b in deciding_bodies(a):
+        for mi, m in enumerate(b.members):
+            p = a.party(m.party)
+            if p is None or p.kind != PartyKind.NHS_FOUNDATION_TRUST or m.board_director is True:
+                continue
+            status = "is not" if m.board_director is False else "is not recorded as"
+            yield r.error(
+                f"The {m.role} of {p.short_name} {status} a director of the trust, so cannot sit on its "
+                "committee "
+                f"in common ({b.name}).",
+                [f"bodies[{bi}].members[{mi}].board_director"],
+                "set board_director: true if they are a director; otherwise let them attend without "
+                "membership, "
+                "or use a s65Z6 joint committee",
+            )
+
+
+@rule("R3", "NHS England delegates only what regulation 2 allows", "SI 2022/642 reg 2 (in force 1 July 2022)")
+def _nhs_england_limits(r: Rule, a: Answers) -> Iterator[Finding]:
+    for di, d in enumerate(a.delegations):
+        p = a.party(d.from_party)
+        if p is not None and p.kind == PartyKind.NHS_ENGLAND:
+            yield r.warning(
+                "NHS England cannot delegate the functions listed in regulation 2 of SI 2022/642 (e.g. "
+                "NHS Act 2006 "
+                f"ss14Z25, 14Z26, 14Z28, 14Z59–14Z62, 27B–27D and 33): check that '{d.function}' is not one.",
+                [f"delegations[{di}].function", f"delegations[{di}].from_party"],
+                "check the function against regulation 2 and remove the delegation if it is listed",
+            )
+
+
+@rule(
+    "R4",
+    "A local authority does not delegate to an NHS joint committee",
+    "s75 NHS Act 2006 and the 2000 partnership regulations; Local Government Act 1972 s101 (local authority "
+    "delegation)",
+)
+def _local_authority_delegation(r: Rule, a: Answers) -> Iterator[Finding]:
+    if a.legal_form not in STATUTORY_FORMS:
+        return
+    for di, d in enumerate(a.delegations):
+        p = a.party(d.from_party)
+        if p is not None and p.kind == PartyKind.LOCAL_AUTHORITY and d.to_body is not None:
+            yield r.error(
+                f"{p.short_name} is a local authority, so it cannot delegate its functions to '{d.to_body}' in "
+                f"{_FORM_NAMES[a.legal_form]} of NHS bodies.",
+                [f"delegations[{di}].from_party", f"delegations[{di}].to_body"],
+                "remove the delegation and use a section 75 partnership agreement (or the council's own s101 "
+                "arrangements) instead",
+            )
+
+
+_CORPORATE_GOVERNANCE = {
+    "a remuneration committee": _regex(r"\bremuneration (and \w+ )?committee"),
+    "the audit committee": _regex(r"\baudit committee"),
+    "the annual or consolidated accounts": _regex(r"\b(annual|consolidated) accounts\b"),
+    "the annual report": _regex(r"\bannual reports?\b"),
+}
+
+
+@rule(
+    "R5",
+    "Corporate governance functions are not delegated",
+    "NHS England statutory guidance 'Arrangements for delegation and joint exercise of statutory functions' "
+    "(issued under s65Z7; the current edition supersedes September 2022; paragraphs unverified)",
+    unverified=True,
+)
+def _corporate_governance(r: Rule, a: Answers) -> Iterator[Finding]:
+    texts: list[tuple[str, str]] = [
+        (f"delegations[{di}].function", d.function) for di, d in enumerate(a.delegations)
+    ]
+    for bi, b in enumerate(a.bodies):
+        texts.append((f"bodies[{bi}].name", b.name))
+        texts.extend((f"bodies[{bi}].remit[{ri}]", item) for ri, item in enumerate(b.remit))
+    for path, text in texts:
+        for what in _scan(text, _CORPORATE_GOVERNANCE):
+            yield r.error(
+                f"'{text}' gives the collaborative {what}, which stays with each party's own board.",
+                [path],
+                "remove it; list it in decisions.party_reserved_matters instead",
+            )
+
+
+_NOT_PLURAL = r"(?!s?\s+of\s+(the\s+)?(a\s+)?(sub|group|committee|board|collaborative))"
+_GOVERNOR_FUNCTIONS = {
+    "appointing or removing the chair or non-executive directors": _regex(
+        r"\b(appoint|remov|dismiss)\w*\b.{0,40}\b(chair(man|person)?"
+        + _NOT_PLURAL
+        + r"|non[- ]executive|neds?\b)"
+    ),
+    "setting the pay of the chair or non-executive directors": _regex(
+        r"\b(remuneration|pay|allowances?)\b.{0,40}\b(non[- ]executive|neds?\b|chair(man|person)?\b)"
+    ),
+    "appointing or removing the auditor": _regex(r"\b(appoint|remov)\w*\b.{0,40}\b(external )?auditors?\b"),
+    "approving the appointment of the chief executive": _regex(
+        r"\b(appoint\w*)\b.{0,40}\bchief executive\b|\bchief executive\b.{0,20}\bappointment"
+    ),
+}
+
+
+@rule("R6", "Governors' statutory functions are never delegated", "NHS Act 2006 Sch 7")
+def _governors(r: Rule, a: Answers) -> Iterator[Finding]:
+    foundation_trusts = {p.short_name for p in a.parties if p.kind == PartyKind.NHS_FOUNDATION_TRUST}
+    texts = [
+        (f"delegations[{di}].function", d.function, d.from_party)
+        for di, d in enumerate(a.delegations)
+        if d.from_party in foundation_trusts
+    ]
+    for bi, b in enumerate(a.bodies):
+        trust = next((m.party for m in b.members if m.party in foundation_trusts), None)
+        if trust is not None:
+            texts.extend((f"bodies[{bi}].remit[{ri}]", item, trust) for ri, item in enumerate(b.remit))
+    for path, text, trust in texts:
+        for what in _scan(text, _GOVERNOR_FUNCTIONS):
+            yield r.error(
+                f"'{text}' looks like {what}, a statutory function of {trust}'s council of governors that "
+                "cannot "
+                "be delegated.",
+                [path],
+                "remove it: it stays with the council of governors",
+            )
+
+
+@rule("R7", "Governors approve a significant transaction", "NHS Act 2006 s51A")
+def _significant_transaction(r: Rule, a: Answers) -> Iterator[Finding]:
+    if a.approvals.governors_approval is True:
+        return
+    trusts = _members_of_kind(a, PartyKind.NHS_FOUNDATION_TRUST)
+    arrangements = []
+    fields = ["approvals.governors_approval"]
+    if a.legal_form == LegalForm.CJV:
+        arrangements.append("contractual joint venture")
+        fields.append("legal_form")
+    if a.finance.pooled_fund is not None:
+        arrangements.append("pooled fund")
+        fields.append("finance.pooled_fund")
+    if trusts and arrangements:
+        yield r.warning(
+            f"If the {' and '.join(arrangements)} is a significant transaction under the constitution of "
+            f"{_names(trusts)}, more than half of each trust's voting governors must approve it.",
+            fields + [f"parties[{i}].kind" for i, _ in trusts],
+            "check each foundation trust's constitution, and set approvals.governors_approval: true once "
+            "approved",
+        )
+
+
+@rule("R8", "In committees in common no body is outvoted", "committees-in-common guidance")
+def _committees_in_common(r: Rule, a: Answers) -> Iterator[Finding]:
+    if a.legal_form != LegalForm.COMMITTEES_IN_COMMON:
+        return
+    for bi, b in deciding_bodies(a):
+        if b.voting.rule in MAJORITY_RULES:
+            yield r.error(
+                f"{b.name} votes by {label(b.voting.rule).lower()} across bodies, but in committees in "
+                "common each "
+                "committee decides only for its own body.",
+                [f"bodies[{bi}].voting.rule", "legal_form"],
+                "use consensus or unanimity, each committee deciding for its own body",
+            )
+        if b.voting.casting_vote:
+            yield r.error(
+                f"The chair of {b.name} has a casting vote, which would bind a body that disagrees.",
+                [f"bodies[{bi}].voting.casting_vote", "legal_form"],
+                "set voting.casting_vote: false",
+            )
+
+
+@rule("R9", "Majority voting protects the minority", "good governance guidance")
+def _minority_protection(r: Rule, a: Answers) -> Iterator[Finding]:
+    if a.legal_form not in {LegalForm.JOINT_COMMITTEE, LegalForm.CJV, LegalForm.LEAD_PROVIDER}:
+        return
+    if a.decisions.reserved_matters:
+        return
+    for bi, b in deciding_bodies(a):
+        if b.voting.rule in MAJORITY_RULES:
+            yield r.warning(
+                f"{b.name} votes by {label(b.voting.rule).lower()} with no reserved matters, so a party "
+                "can be "
+                "outvoted on anything.",
+                [f"bodies[{bi}].voting.rule", "decisions.reserved_matters"],
+                "list reserved matters (decided by unanimity, locked gateways or referral to each party's "
+                "board)",
+            )
+
+
+@rule(
+    "R12",
+    "A pooled fund states every element",
+    "s65Z6 pooled funds; s75 partnership regulations 2000 reg 7 (pooled funds; as-made text — recheck "
+    "amendments)",
+)
+def _pooled_fund(r: Rule, a: Answers) -> Iterator[Finding]:
+    fund = a.finance.pooled_fund
+    if fund is None:
+        return
+    for name, info in PooledFund.model_fields.items():
+        if getattr(fund, name) in (None, [], {}):
+            question = (info.title or name).rstrip("?")
+            yield r.error(
+                f"The pooled fund does not say {question[0].lower()}{question[1:]}.",
+                [f"finance.pooled_fund.{name}"],
+                f"answer finance.pooled_fund.{name}",
+            )
+
+
+@rule("R13", "Each delegation names its delegate and basis", "NHS Act 2006; statutory guidance")
+def _delegations(r: Rule, a: Answers) -> Iterator[Finding]:
+    for di, d in enumerate(a.delegations):
+        if d.to_body is not None and a.body(d.to_body) is None:
+            yield r.error(
+                f"The delegation from {d.from_party} is to '{d.to_body}', which is not the id of any body.",
+                [f"delegations[{di}].to_body"],
+                "use one of: " + ", ".join(b.id for b in a.bodies),
+            )
+        if d.to_officer is not None and d.legal_basis is None:
+            yield r.error(
+                f"The delegation from {d.from_party} to the {d.to_officer} does not state its legal basis.",
+                [f"delegations[{di}].legal_basis"],
+                "give the basis, e.g. the party's scheme of reservation and delegation",
+            )
+
+
+_DEED_FORMALITY_UNKNOWN = {
+    PartyKind.OTHER: "its kind is not known",
+    PartyKind.CHARITY: "they depend on whether it is a company, a CIO or a trust",
+    PartyKind.NHS_ENGLAND: "the execution table does not cover NHS England",
+}
+
+
+@rule("R14", "Each party can sign in the form chosen", "rules.md execution table")
+def _execution(r: Rule, a: Answers) -> Iterator[Finding]:
+    for kind in DocumentKind:
+        choice = a.documents.get(kind)
+        if not choice.produce or choice.form != DocumentForm.DEED:
+            continue
+        for p in a.document_parties(kind):
+            why = _DEED_FORMALITY_UNKNOWN.get(p.kind)
+            if why is not None:
+                yield r.warning(
+                    f"The {label(kind)} is a deed, but {p.short_name}'s formalities for executing a deed "
+                    "are unknown "
+                    f"({why}).",
+                    [f"documents.{kind.value}.form", f"{party_path(a, p.short_name)}.kind"],
+                    "confirm how the party executes a deed and complete its execution block, or sign under "
+                    "hand",
+                )
+
+
+@rule("R15", "An MoU is not legally binding", "drafting practice")
+def _mou(r: Rule, a: Answers) -> Iterator[Finding]:
+    if a.documents.mou.produce and a.documents.mou.form == DocumentForm.DEED:
+        yield r.error(
+            "The memorandum of understanding is executed as a deed, but it is not legally binding.",
+            ["documents.mou.form"],
+            "set documents.mou.form: under_hand",
+        )
+    if a.legal_form != LegalForm.MOU_ONLY:
+        return
+    for di, d in enumerate(a.delegations):
+        yield r.error(
+            f"An MoU cannot delegate decisions, but {d.from_party} delegates '{d.function}'.",
+            [f"delegations[{di}]", "legal_form"],
+            "remove the delegation, or choose a binding legal form (e.g. cjv)",
+        )
+    for bi, b in enumerate(a.bodies):
+        if b.parent is None and b.voting.rule != "consensus":
+            yield r.error(
+                f"Under an MoU {b.name} only makes recommendations, so it cannot decide by "
+                f"{label(b.voting.rule).lower()}.",
+                [f"bodies[{bi}].voting.rule", "legal_form"],
+                "set voting.rule: consensus, or choose a binding legal form (e.g. cjv)",
+            )
+
+
+@rule("R16", "Foundation trust directors declare interests", "NHS Act 2006 Sch 7 para 18C")
+def _declare_interests(r: Rule, a: Answers) -> Iterator[Finding]:
+    if a.legal_form not in {LegalForm.CJV, LegalForm.JOINT_COMMITTEE}:
+        return
+    trusts = _members_of_kind(a, PartyKind.NHS_FOUNDATION_TRUST)
+    if trusts:
+        yield r.warning(
+            f"The directors of {_names(trusts)} must declare any interest in the proposed arrangement to "
+            "their boards.",
+            ["legal_form", *(f"parties[{i}].kind" for i, _ in trusts)],
+            "ask each foundation trust's company secretary to record the directors' declarations",
+        )
+
+
+@rule("R18", "Joint control may raise merger-control questions", "NHS template alliance agreement notes")
+def _competition(r: Rule, a: Answers) -> Iterator[Finding]:
+    if a.legal_form in {LegalForm.CJV, LegalForm.LEAD_PROVIDER, LegalForm.JOINT_COMMITTEE} and (
+        a.approvals.competition_review is not True
+    ):
+        yield r.warning(
+            f"Joint control of services through {_FORM_NAMES[a.legal_form]} may raise merger-control "
+            "questions.",
+            ["legal_form", "approvals.competition_review"],
+            "take competition advice, then set approvals.competition_review: true",
+        )
 
 
 @rule("R19", "Parties exist and are unique", "logic")
@@ -151,3 +553,7 @@ def _party_refs(a: Answers) -> Iterator[tuple[str, str]]:
     for kind in ("mou", "cjv", "tor", "sod", "dra"):
         for i, name in enumerate(getattr(a.documents, kind).parties or []):
             yield f"documents.{kind}.parties[{i}]", name
+
+
+for _spec in CONSISTENCY_RULES:
+    rule(_spec.id, _spec.title, _spec.source, unverified=_spec.unverified)(_spec.check_fn)
