@@ -243,8 +243,8 @@ def _local_authority_delegation(r: Rule, a: Answers) -> Iterator[Finding]:
         p = a.party(d.from_party)
         if p is not None and p.kind == PartyKind.LOCAL_AUTHORITY and d.to_body is not None:
             yield r.error(
-                f"{p.short_name} is a local authority, so it cannot delegate its functions to '{d.to_body}' in "
-                f"{_FORM_NAMES[a.legal_form]} of NHS bodies.",
+                f"{p.short_name} is a local authority, so it cannot delegate its functions to "
+                f"'{d.to_body}' in {_FORM_NAMES[a.legal_form]} of NHS bodies.",
                 [f"delegations[{di}].from_party", f"delegations[{di}].to_body"],
                 "remove the delegation and use a section 75 partnership agreement (or the council's own s101 "
                 "arrangements) instead",
