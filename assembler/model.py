@@ -426,10 +426,17 @@ class Decisions(Strict):
 class Delegation(Strict):
     from_party: Ref = Field(**ask("Which party delegates?", "A party's short name."))
     to_body: Ident | None = Field(default=None, **ask("To which body?", "A body id; or name an officer instead."))
-    to_officer: Text | None = Field(default=None, **ask("To which officer?", "A post, e.g. Lead Director."))
+    to_officer: Text | None = Field(
+        default=None, **ask("To which officer?", "A post, e.g. Lead Director.", when="to_officer")
+    )
     function: Text = Field(**ask("What function or decision is delegated?", ""))
     legal_basis: Text | None = Field(default=None, **ask("On what legal basis?", "E.g. the party's standing orders."))
     financial_limit: Money | None = Field(default=None, **ask("Up to what financial limit (£)?", "Unknown is fine."))
+
+    @property
+    def is_to_officer(self) -> bool:
+        """Delegated to an officer, not a body (the interview asks which officer only then)."""
+        return self.to_body is None
 
     @model_validator(mode="after")
     def _one_delegate(self) -> Delegation:
@@ -539,7 +546,10 @@ class Mediation(Strict):
 
 class ExpertDetermination(Strict):
     scope: Text = Field(**ask("Which disputes may go to an expert?", "E.g. technical or financial disputes."))
-    appointer: Text = Field(default="the President of the Institute of Chartered Accountants in England and Wales")
+    appointer: Text = Field(
+        default="the President of the Institute of Chartered Accountants in England and Wales",
+        **ask("Who appoints the expert if the parties cannot agree?", "An office holder, not a named person."),
+    )
     binding: bool = Field(default=True, **ask("Is the expert's decision binding?", "Save for fraud or manifest error."))
 
 

@@ -1,0 +1,285 @@
+"""Composition: select a document's clauses by condition, render them, build its definitions, number it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from . import markup
+from .docmodel import Block, BlockKind, Run, RunKind, text_runs
+from .errors import LibraryError, Problem
+from .library import Clause, DocumentDef, Library
+from .model import Answers, DocumentKind
+from .rendering import answers_context, evaluate, render_clause
+from .rules import Finding, Severity
+
+__all__ = ["ComposedDocument", "IncludedClause", "compose_document"]
+
+
+@dataclass(frozen=True)
+class IncludedClause:
+    id: str
+    title: str
+    version: str
+    condition: str
+    section: str
+
+
+@dataclass(frozen=True)
+class Anchor:
+    number: str  # as a cross-reference shows it: "4.2", "4.2.1(a)", "(B)"
+    section: str  # "" (body) or "Schedule 2"
+
+
+@dataclass
+class ComposedDocument:
+    definition: DocumentDef
+    blocks: list[Block]
+    cover: dict[str, Any]
+    included: list[IncludedClause]
+    excluded: list[IncludedClause]
+    placeholders: list[str]
+    warnings: list[Finding]
+    anchors: dict[str, Anchor] = field(default_factory=dict)
+    toc: list[tuple[str, str]] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+    broken_refs: list[str] = field(default_factory=list)
+
+    @property
+    def kind(self) -> DocumentKind:
+        return DocumentKind(self.definition.kind)
+
+    def anchor(self, target: str, section: str) -> Anchor | None:
+        """Where a cross-reference points: the same schedule or part first, then anywhere."""
+        return self.anchors.get(f"{target}@{section}") if section and f"{target}@{section}" in self.anchors else self.anchors.get(target)
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _letter(n: int) -> str:
+    out = ""
+    while n > 0:
+        n, rem = divmod(n - 1, 26)
+        out = _LETTERS[rem] + out
+    return out
+
+
+def _roman(n: int) -> str:
+    values = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    out = ""
+    for value, numeral in values:
+        while n >= value:
+            out += numeral
+            n -= value
+    return out
+
+
+def number_blocks(blocks: list[Block]) -> dict[str, Anchor]:
+    """Give every numbered block its number, as Word's list will show it, and map anchors to numbers."""
+    anchors: dict[str, Anchor] = {}
+    counters = [0] * 6
+    party = recital = 0
+    section = ""
+    for block in blocks:
+        if block.kind is BlockKind.SCHEDULE:
+            counters = [0] * 6
+            section = block.section
+            continue
+        block.section = section
+        ref = ""
+        if block.kind in (BlockKind.HEADING, BlockKind.NUMBERED):
+            level = block.level
+            counters[level] += 1
+            for deeper in range(level + 1, 6):
+                counters[deeper] = 0
+            dotted = ".".join(str(max(c, 1)) for c in counters[1 : min(level, 3) + 1])
+            if level == 1:
+                block.number, ref = f"{dotted}.", dotted
+            elif level <= 3:
+                block.number = ref = dotted
+            elif level == 4:
+                block.number = f"({_letter(counters[4])})"
+                ref = dotted + block.number
+            else:
+                block.number = f"({_roman(counters[5])})"
+                ref = f"{dotted}({_letter(max(counters[4], 1))}){block.number}"
+        elif block.kind is BlockKind.PARTY:
+            party += 1
+            block.number = ref = f"({party})"
+        elif block.kind is BlockKind.RECITAL:
+            recital += 1
+            block.number = ref = f"({_letter(recital).upper()})"
+        for anchor in block.anchors:
+            anchors.setdefault(anchor, Anchor(ref, section))
+            if section:
+                anchors[f"{anchor}@{section}"] = Anchor(ref, section)
+    return anchors
+
+
+def compose_document(
+    library: Library,
+    doc: DocumentDef,
+    answers: Answers,
+    findings: list[Finding],
+    *,
+    env: ImmutableSandboxedEnvironment,
+    clean: bool = False,
+) -> ComposedDocument:
+    """Everything one document contains, numbered, with what was included and why."""
+    context = answers_context(answers, doc)
+    included: list[IncludedClause] = []
+    excluded: list[IncludedClause] = []
+    blocks: list[Block] = []
+    placeholders: list[str] = []
+    terms: set[str] = set()
+
+    def add(clause_id: str, section: str, scope: dict[str, Any] | None = None) -> None:
+        clause = library.clause(clause_id)
+        record = IncludedClause(clause.id, clause.meta.title, clause.meta.version, clause.meta.condition, section)
+        scope = scope or context
+        if not evaluate(env, clause.meta.condition, scope, where=str(clause.path)):
+            excluded.append(record)
+            return
+        parsed = render_clause(env, clause, scope)
+        included.append(record)
+        placeholders.extend(parsed.placeholders)
+        terms.update(parsed.terms)
+        blocks.extend(_with_guidance(parsed.blocks, clause))
+
+    for clause_id in (doc.parties, doc.recitals):
+        if clause_id:
+            add(clause_id, "")
+    for clause_id in doc.body:
+        add(clause_id, "")
+    numbers: dict[str, int] = {}
+    where = f"documents/{doc.kind}.yaml"
+    for schedule in doc.schedules:
+        if not evaluate(env, schedule.condition, context, where=where):
+            continue
+        items: list[Any] = [None]
+        if schedule.for_each:
+            items = list(_expression(env, schedule.for_each, context, where))
+        for item in items:
+            scope = {**context, schedule.item: item} if schedule.for_each else context
+            numbers[schedule.label] = numbers.get(schedule.label, 0) + 1
+            name = f"{schedule.label} {numbers[schedule.label]}"
+            heading = env.from_string(schedule.title).render(scope)
+            title = Block(BlockKind.SCHEDULE, markup.parse_inline(f"{name}: {heading}", markup.Parsed()), section=name)
+            title.anchors.append(f"{doc.kind}.{schedule.label.lower()}{numbers[schedule.label]}")
+            blocks.extend([Block(BlockKind.PAGE_BREAK), title])
+            for clause_id in schedule.clauses:
+                add(clause_id, name, scope)
+    if doc.execution:
+        blocks.append(Block(BlockKind.SCHEDULE, section=""))
+        add(doc.execution, "")
+
+    defined = _expand_definitions(blocks, terms, library, doc, env, context, placeholders)
+    if clean:
+        blocks = [b for b in blocks if b.kind is not BlockKind.NOTE]
+    anchors = number_blocks(blocks)
+    for schedule_block in (b for b in blocks if b.kind is BlockKind.SCHEDULE and b.runs):
+        for anchor in schedule_block.anchors:
+            anchors[anchor] = Anchor(schedule_block.section, "")
+    # a schedule heading's anchor resolves to "Schedule 2"; the writer prints it as text
+    warnings = [f for f in findings if f.severity is Severity.WARNING]
+    composed = ComposedDocument(
+        definition=doc,
+        blocks=blocks,
+        cover=_cover(answers, doc, context),
+        included=included,
+        excluded=excluded,
+        placeholders=list(dict.fromkeys(placeholders)),
+        warnings=warnings,
+        anchors=anchors,
+        terms=defined,
+    )
+    composed.toc = [
+        (b.number, b.plain())
+        for b in blocks
+        if (b.kind is BlockKind.HEADING and not b.section) or (b.kind is BlockKind.SCHEDULE and b.runs)
+    ]
+    composed.broken_refs = sorted(
+        {r.value for b in blocks for r in _all_runs(b) if r.kind is RunKind.REF and composed.anchor(r.value, b.section) is None}
+    )
+    return composed
+
+
+def _expression(env: ImmutableSandboxedEnvironment, expression: str, context: dict[str, Any], where: str) -> list[Any]:
+    try:
+        value = env.compile_expression(expression, undefined_to_none=False)(**context)
+        return list(value)
+    except Exception as exc:
+        raise LibraryError(problems=[Problem(where, "for_each", f"{expression!r}: {exc}", "fix the expression")]) from None
+
+
+def _all_runs(block: Block) -> list[Run]:
+    runs = list(block.runs)
+    for row in block.rows:
+        for cell in row:
+            runs.extend(cell)
+    return runs
+
+
+def _with_guidance(blocks: list[Block], clause: Clause) -> list[Block]:
+    """The clause's drafting guidance as a note after its heading (or first block)."""
+    caveat = " This clause rests on a point of law that could not be verified: check it." if clause.meta.unverified else ""
+    note = Block(BlockKind.NOTE, text_runs(f"Drafting note ({clause.id} v{clause.meta.version}): {clause.meta.guidance}{caveat}"))
+    note.clause_id = clause.id
+    position = 1 if blocks and blocks[0].kind is BlockKind.HEADING else 0
+    return [*blocks[:position], note, *blocks[position:]]
+
+
+def _expand_definitions(
+    blocks: list[Block],
+    used: set[str],
+    library: Library,
+    doc: DocumentDef,
+    env: ImmutableSandboxedEnvironment,
+    context: dict[str, Any],
+    placeholders: list[str],
+) -> list[str]:
+    """Replace the DEFINITIONS marker by the terms the document uses (and those their definitions use)."""
+    kind = DocumentKind(doc.kind)
+    rendered: dict[str, list[Run]] = {}
+    pending = sorted(used)
+    while pending:
+        term = pending.pop()
+        if term in rendered:
+            continue
+        definition = library.terms.get(term)
+        if definition is None:
+            raise LibraryError(
+                problems=[Problem("clause_library/terms.yaml", term, "defined term is used but not defined", "add it to terms.yaml")]
+            )
+        parsed = markup.Parsed()
+        text = env.from_string(definition.for_document(kind)).render(context).strip()
+        rendered[term] = markup.parse_inline(text, parsed)
+        placeholders.extend(parsed.placeholders)
+        pending.extend(t for t in parsed.terms if t not in rendered)
+    ordered = sorted(rendered, key=str.casefold)
+    marker = next((i for i, b in enumerate(blocks) if b.kind is BlockKind.DEFINITION and not b.term), None)
+    if marker is None:
+        return ordered
+    level = blocks[marker].level
+    clause_id = blocks[marker].clause_id
+    entries = [Block(BlockKind.DEFINITION, rendered[t], level=level, term=t, clause_id=clause_id) for t in ordered]
+    blocks[marker : marker + 1] = entries
+    return ordered
+
+
+def _cover(answers: Answers, doc: DocumentDef, context: dict[str, Any]) -> dict[str, Any]:
+    kind = DocumentKind(doc.kind)
+    choice = answers.documents.get(kind)
+    date = answers.collaborative.effective_date
+    return {
+        "title": doc.title,
+        "collaborative": answers.collaborative.name,
+        "parties": [p.name for p in answers.document_parties(kind)],
+        "date": f"{date.day} {date:%B %Y}" if date else None,
+        "version": choice.version,
+        "status": "DRAFT",
+        "form": "Deed" if choice.form.value == "deed" else "",
+    }

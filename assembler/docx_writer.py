@@ -1,0 +1,293 @@
+"""The Word writer: a composed document into the house template — numbering, bookmarks, REF fields, contents.
+
+All OOXML is built here, with lxml, into a docxtpl subdocument that shares the template's part, so styles and
+the legal list resolve against the template. docxtpl then fills the cover page, header and footer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from .compose import ComposedDocument
+from .docmodel import Block, BlockKind, Run, RunKind
+from .errors import LibraryError, Problem
+from .package import normalise_package
+
+__all__ = ["write_docx"]
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+LEGAL_LIST_ID, PARTIES_LIST_ID, RECITALS_LIST_ID = 1, 2, 3
+SIGNATURE_LINE = "." * 60
+FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def _el(parent: Any, tag: str, **attrs: str) -> Any:
+    element = etree.SubElement(parent, _w(tag))
+    for key, value in attrs.items():
+        element.set(_w(key), value)
+    return element
+
+
+def bookmark_name(anchor: str) -> str:
+    """A Word bookmark name for an anchor: hidden (``_Ref``), at most 40 characters, letters/digits/_ only."""
+    name = "_Ref_" + re.sub(r"[^A-Za-z0-9]", "_", anchor)
+    if len(name) > 40:
+        import hashlib
+
+        name = name[:31] + "_" + hashlib.sha1(anchor.encode()).hexdigest()[:8]
+    return name
+
+
+class _BodyWriter:
+    def __init__(self, body: Any, numbering: Any, composed: ComposedDocument) -> None:
+        self.body = body
+        self.numbering = numbering
+        self.doc = composed
+        self.bookmark_id = 0
+        self.num_id = LEGAL_LIST_ID
+        self.next_num_id = max((int(n.get(_w("numId"))) for n in numbering.iter(_w("num"))), default=3) + 1
+
+    # -- paragraphs and runs
+    def paragraph(self, style: str, num: tuple[int, int] | None = None) -> Any:
+        p = _el(self.body, "p")
+        ppr = _el(p, "pPr")
+        _el(ppr, "pStyle", val=style)
+        if num is not None:
+            numpr = _el(ppr, "numPr")
+            _el(numpr, "ilvl", val=str(num[1]))
+            _el(numpr, "numId", val=str(num[0]))
+        return p
+
+    def text(self, p: Any, text: str, *, bold: bool = False, highlight: bool = False) -> None:
+        r = _el(p, "r")
+        if bold or highlight:
+            rpr = _el(r, "rPr")
+            if bold:
+                _el(rpr, "b")
+            if highlight:
+                _el(rpr, "highlight", val="yellow")
+        t = _el(r, "t")
+        t.text = text
+        t.set(XML_SPACE, "preserve")
+
+    def field_char(self, p: Any, kind: str) -> None:
+        _el(_el(p, "r"), "fldChar", fldCharType=kind)
+
+    def instruction(self, p: Any, text: str) -> None:
+        instr = _el(_el(p, "r"), "instrText")
+        instr.text = text
+        instr.set(XML_SPACE, "preserve")
+
+    def runs(self, p: Any, runs: list[Run], section: str) -> None:
+        for run in runs:
+            if run.kind is RunKind.REF:
+                self.reference(p, run.value, section)
+            else:
+                self.text(p, run.text, bold=run.kind is RunKind.BOLD, highlight=run.kind is RunKind.PLACEHOLDER)
+
+    def reference(self, p: Any, target: str, section: str) -> None:
+        anchor = self.doc.anchor(target, section)
+        if anchor is None:
+            self.text(p, "[●]", highlight=True)
+            return
+        if not anchor.section and anchor.number.startswith(("Schedule", "Part", "Annex")):
+            self.text(p, anchor.number)
+            return
+        scoped = f"{target}@{anchor.section}" if anchor.section else target
+        self.field_char(p, "begin")
+        self.instruction(p, f" REF {bookmark_name(scoped)} \\w \\h ")
+        self.field_char(p, "separate")
+        self.text(p, anchor.number)
+        self.field_char(p, "end")
+        if anchor.section and anchor.section != section:
+            self.text(p, f" of {anchor.section}")
+
+    def bookmarked(self, p: Any, anchors: list[str], runs: list[Run], section: str) -> None:
+        ids = []
+        section = section or ""
+        scoped = [f"{a}@{section}" for a in anchors] if section else anchors
+        for anchor in scoped:
+            self.bookmark_id += 1
+            _el(p, "bookmarkStart", id=str(self.bookmark_id), name=bookmark_name(anchor))
+            ids.append(self.bookmark_id)
+        self.runs(p, runs, section)
+        for bid in reversed(ids):
+            _el(p, "bookmarkEnd", id=str(bid))
+
+    def page_break(self) -> None:
+        _el(_el(_el(self.body, "p"), "r"), "br", type="page")
+
+    def restart_list(self) -> int:
+        """A new list instance on the legal list, so a schedule's numbering starts again at 1."""
+        num_id = self.next_num_id
+        self.next_num_id += 1
+        num = etree.SubElement(self.numbering, _w("num"))
+        num.set(_w("numId"), str(num_id))
+        _el(num, "abstractNumId", val=str(LEGAL_LIST_ID))
+        override = _el(num, "lvlOverride", ilvl="0")
+        _el(override, "startOverride", val="1")
+        return num_id
+
+    # -- document parts
+    def contents(self) -> None:
+        if not self.doc.toc:
+            return
+        self.text(self.paragraph("ContentsTitle"), "Contents")
+        last = len(self.doc.toc) - 1
+        for index, (number, title) in enumerate(self.doc.toc):
+            p = self.paragraph("TOC 1")
+            if index == 0:
+                self.field_char(p, "begin")
+                self.instruction(p, ' TOC \\o "1-1" \\h \\z \\u ')
+                self.field_char(p, "separate")
+            self.text(p, f"{number}\t{title}" if number else title)
+            if index == last:
+                self.field_char(p, "end")
+        self.page_break()
+
+    def warnings(self) -> None:
+        if not self.doc.warnings:
+            return
+        self.text(self.paragraph("DocHeading"), "Points from the governance check")
+        for finding in self.doc.warnings:
+            p = self.paragraph("DraftingNote")
+            self.text(
+                p,
+                f"{finding.rule}: {finding.text()} What to change: {finding.fix}. Fields: {', '.join(finding.fields)}. "
+                f"Source: {finding.source}.",
+            )
+
+    def block(self, block: Block) -> None:
+        kind = block.kind
+        section = block.section
+        if kind is BlockKind.HEADING:
+            p = self.paragraph("Clause1", (self.num_id, 0))
+            self.bookmarked(p, block.anchors, block.runs, section)
+        elif kind is BlockKind.NUMBERED:
+            p = self.paragraph(f"Clause{block.level}", (self.num_id, block.level - 1))
+            self.bookmarked(p, block.anchors, block.runs, section)
+        elif kind is BlockKind.BODY:
+            self.runs(self.paragraph(f"Body{max(1, min(block.level, 5))}"), block.runs, section)
+        elif kind is BlockKind.NOTE:
+            self.runs(self.paragraph("DraftingNote"), block.runs, section)
+        elif kind is BlockKind.PARTY:
+            self.bookmarked(self.paragraph("PartyItem", (PARTIES_LIST_ID, 0)), block.anchors, block.runs, section)
+        elif kind is BlockKind.RECITAL:
+            self.bookmarked(self.paragraph("Recital", (RECITALS_LIST_ID, 0)), block.anchors, block.runs, section)
+        elif kind is BlockKind.DEFINITION:
+            p = self.paragraph("Definition")
+            self.text(p, f"\u201c{block.term}\u201d", bold=True)
+            first = block.plain().lstrip()
+            joiner = " " if first.startswith(("has the meaning", "includes", "means")) else " means "
+            self.text(p, joiner)
+            self.runs(p, block.runs, section)
+            self.text(p, ";")
+        elif kind is BlockKind.TITLE:
+            self.runs(self.paragraph("PartTitle"), block.runs, section)
+        elif kind is BlockKind.SUBTITLE:
+            self.runs(self.paragraph("DocHeading"), block.runs, section)
+        elif kind is BlockKind.SIGNATURE:
+            p = self.paragraph("Signature")
+            self.text(p, SIGNATURE_LINE)
+            _el(_el(p, "r"), "br")
+            self.runs(p, block.runs, section)
+        elif kind is BlockKind.PAGE_BREAK:
+            self.page_break()
+        elif kind is BlockKind.SCHEDULE:
+            if block.runs:
+                self.num_id = self.restart_list()
+                self.bookmarked(self.paragraph("ScheduleTitle"), block.anchors, block.runs, "")
+        elif kind is BlockKind.TABLE:
+            self.table(block)
+
+    def table(self, block: Block) -> None:
+        tbl = _el(self.body, "tbl")
+        tblpr = _el(tbl, "tblPr")
+        _el(tblpr, "tblStyle", val="TableGrid")
+        _el(tblpr, "tblW", w="5000", type="pct")
+        indent = {1: "720", 2: "720", 3: "1440"}.get(block.level, "720")
+        _el(tblpr, "tblInd", w=indent, type="dxa")
+        borders = _el(tblpr, "tblBorders")
+        for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            _el(borders, edge, val="single", sz="4", space="0", color="808080")
+        columns = max(len(row) for row in block.rows)
+        grid = _el(tbl, "tblGrid")
+        for _ in range(columns):
+            _el(grid, "gridCol", w=str(8000 // columns))
+        for index, row in enumerate(block.rows):
+            tr = _el(tbl, "tr")
+            if index == 0:
+                _el(_el(tr, "trPr"), "tblHeader")
+            for cell in row + [[]] * (columns - len(row)):
+                tc = _el(tr, "tc")
+                _el(_el(tc, "tcPr"), "tcW", w=str(8000 // columns), type="dxa")
+                p = _el(tc, "p")
+                _el(_el(p, "pPr"), "pStyle", val="TableText")
+                for run in cell:
+                    if run.kind is RunKind.REF:
+                        self.reference(p, run.value, block.section)
+                    else:
+                        self.text(
+                            p, run.text, bold=index == 0 or run.kind is RunKind.BOLD, highlight=run.kind is RunKind.PLACEHOLDER
+                        )
+        _el(self.body, "p")
+
+
+def write_docx(
+    composed: ComposedDocument,
+    template: Path,
+    *,
+    properties: dict[str, str],
+    clean: bool,
+) -> bytes:
+    """The finished .docx as bytes (deterministic for the same input)."""
+    from docxtpl import DocxTemplate, RichText
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    if not template.is_file():
+        raise LibraryError(problems=[Problem(str(template), "", "house template not found", "run templates/make_templates.py")])
+    tpl = DocxTemplate(str(template))
+    subdoc = tpl.new_subdoc()
+    body = subdoc.subdocx.element.body
+    for child in list(body):
+        body.remove(child)
+    numbering = tpl.get_docx().part.numbering_part.element
+    writer = _BodyWriter(body, numbering, composed)
+    writer.contents()
+    if not clean:
+        writer.warnings()
+    for block in composed.blocks:
+        writer.block(block)
+
+    cover = composed.cover
+    date = RichText(cover["date"]) if cover["date"] else RichText("[●]", highlight="yellow")
+    status = cover["status"] + (" · clean copy" if clean else "")
+    context = {**cover, "date": date, "status": status, "body": subdoc}
+    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    tpl.render(context, jinja_env=env)
+
+    core = tpl.docx.core_properties  # not get_docx(): after rendering it would reload the template
+    core.title = f"{cover['title']}: {cover['collaborative']}"
+    core.subject = composed.definition.title
+    core.author = "assembler"
+    core.last_modified_by = "assembler"
+    core.keywords = cover["collaborative"]
+    core.category = "Provider collaborative governance"
+    core.comments = f"Generated draft, version {cover['version']}"
+    core.created = core.modified = FIXED_DATE
+    core.revision = 1
+    buffer = io.BytesIO()
+    tpl.save(buffer)
+    return normalise_package(buffer.getvalue(), properties)

@@ -1,0 +1,141 @@
+"""Running an interview from start to finish: the file, the terminal, interrupts, the final check and build."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import AssemblerError
+from ..model import Answers
+from ..rules import Finding, check, errors_in
+from .flow import Interview
+from .guidance import Guide
+from .questions import Prompter
+from .session import Session
+
+__all__ = ["DEFAULT_DIRECTORY", "InterviewInterrupted", "InterviewResult", "NoTerminalError", "run_interview"]
+
+DEFAULT_DIRECTORY = Path("answers")
+
+
+class NoTerminalError(AssemblerError):
+    """The interview needs someone at a terminal to answer."""
+
+    exit_code = 2
+
+    def __init__(self) -> None:
+        super().__init__(
+            "assembler interview needs an interactive terminal (stdin is not a TTY); "
+            "to make documents from an existing answers file run `assembler build ANSWERS`"
+        )
+
+
+class InterviewInterrupted(AssemblerError):
+    """The user stopped the interview (Ctrl-C); every answer given is already in the file."""
+
+    exit_code = 130
+
+    def __init__(self, *, path: Path) -> None:
+        super().__init__(f"saved; resume with `assembler interview {path}`")
+        self.path = path
+
+
+@dataclass
+class InterviewResult:
+    """What the interview produced: the file, the complete answers and the governance findings."""
+
+    path: Path
+    answers: Answers
+    findings: list[Finding] = field(default_factory=list)
+    built: Any = None
+
+
+def run_interview(
+    path: Path | None = None,
+    *,
+    echo: Callable[[str], None] = print,
+    input: Any = None,
+    output: Any = None,
+    offer_build: bool = True,
+) -> InterviewResult:
+    """Interview the user into the answers file ``path`` (asked for when ``None``), resuming what it holds.
+
+    Args:
+        path: the answers file; created if it does not exist, resumed if it does.
+        echo: prints one line of guidance (the CLI passes ``click.echo``; tests collect the lines).
+        input: a prompt_toolkit input (tests pass a pipe input); ``None`` means the terminal.
+        output: a prompt_toolkit output (tests pass ``DummyOutput()``).
+        offer_build: at the end, offer to build the documents.
+
+    Raises:
+        NoTerminalError: no input was given and stdin is not a terminal.
+        InterviewInterrupted: the user pressed Ctrl-C; the file holds every answer given so far.
+    """
+    if input is None and not sys.stdin.isatty():
+        raise NoTerminalError()
+    prompter = Prompter(echo=echo, input=input, output=output)
+    try:
+        if path is None:
+            echo("Starting a new answers file. Every answer is saved as soon as you give it.")
+            path = Path(prompter.path("Where should the answers be saved?", default=str(_new_path())))
+        session = Session.open(path)
+        echo(f"Answers file: {path} (saved after every answer; Ctrl-R reviews your answers, Ctrl-C stops).")
+        answers = Interview(session, prompter).run()
+    except (KeyboardInterrupt, EOFError):
+        if path is None:
+            raise InterviewInterrupted(path=Path("FILE")) from None
+        raise InterviewInterrupted(path=path) from None
+    findings = check(answers)
+    result = InterviewResult(path=path, answers=answers, findings=findings)
+    _report(findings, echo)
+    if offer_build:
+        try:
+            wanted = prompter.confirm("Build the documents now?", default=not errors_in(findings))
+        except (KeyboardInterrupt, EOFError):
+            wanted = False
+        if wanted:
+            result.built = _build(path, echo)
+        else:
+            echo(f"Build the documents later with: assembler build {path}")
+    return result
+
+
+def _new_path() -> Path:
+    candidate = DEFAULT_DIRECTORY / "collaborative.yaml"
+    number = 2
+    while candidate.exists():
+        candidate = DEFAULT_DIRECTORY / f"collaborative-{number}.yaml"
+        number += 1
+    return candidate
+
+
+def _report(findings: list[Finding], echo: Callable[[str], None]) -> None:
+    if not findings:
+        echo("The governance checks found nothing to change.")
+        return
+    errors = len(errors_in(findings))
+    echo(f"The governance checks found {errors} problem(s) and {len(findings) - errors} warning(s):")
+    for finding in findings:
+        for line in Guide.describe(finding):
+            echo(line)
+    if errors:
+        echo("Problems block a final build; warnings go into the drafts as drafting notes.")
+
+
+def _build(path: Path, echo: Callable[[str], None]) -> Any:
+    """Build with the assembly pipeline when it is installed; otherwise say which command does it."""
+    try:
+        from ..assembly import build  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        echo(f"Build the documents with: assembler build {path}")
+        return None
+    try:
+        return build(path)
+    except AssemblerError as exc:
+        for line in exc.lines():
+            echo(line)
+        echo(f"Fix the answers, then run: assembler build {path}")
+        return None

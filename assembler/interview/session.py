@@ -1,0 +1,157 @@
+"""The interview's draft: a partial answers file, saved atomically after every answer, comments kept.
+
+A half-finished collaborative is not yet a valid ``Answers`` (required answers are missing), so the draft is the
+YAML mapping itself, updated in place; each value put into it has been validated against its own field first, so
+the file only ever holds valid answers. A key that is present has been answered (an explicit null is an answer:
+"unknown"); resuming asks the first key that is missing.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml.comments import CommentedMap
+
+from .. import answers_file
+from ..answers_file import write_atomic
+from ..errors import InputError
+from ..model import FORMAT_VERSION, Answers
+from .questions import model_at
+
+__all__ = ["MISSING", "Session"]
+
+Path_ = tuple[str | int, ...]
+
+MISSING = object()
+"""What ``Session.get`` returns for a question not yet answered."""
+
+
+class Session:
+    """One answers file being written by the interview."""
+
+    def __init__(self, path: Path, document: CommentedMap) -> None:
+        self.path = path
+        self.document = document
+
+    @classmethod
+    def open(cls, path: Path) -> Session:
+        """Resume ``path`` if it exists (without requiring it to be complete), else start a new draft there."""
+        if path.exists():
+            # The loader's own reading and YAML parsing (file, line and fix in every message), without the
+            # whole-model validation a partial draft cannot pass yet.
+            text = answers_file._read_text(path)
+            document = answers_file._parse_yaml(text, str(path))
+            if document.get("format_version", FORMAT_VERSION) != FORMAT_VERSION:
+                raise InputError.single(
+                    path=path,
+                    where="format_version",
+                    what=f"format {document.get('format_version')} is not supported",
+                    fix=f"this tool reads format {FORMAT_VERSION}",
+                )
+            return cls(path, document)
+        document = CommentedMap()
+        document["format_version"] = FORMAT_VERSION
+        session = cls(path, document)
+        session.save()
+        return session
+
+    # -- reading
+
+    def get(self, path: Sequence[str | int]) -> Any:
+        """The answer at ``path``, or ``MISSING`` when it has not been answered."""
+        node: Any = self.document
+        for part in path:
+            if isinstance(part, int):
+                if not isinstance(node, list) or part >= len(node):
+                    return MISSING
+            elif not isinstance(node, dict) or part not in node:
+                return MISSING
+            node = node[part]
+        return node
+
+    def data(self) -> dict[str, Any]:
+        """The draft as plain Python data (a copy)."""
+        plain = answers_file._plain(self.document)
+        assert isinstance(plain, dict)
+        return plain
+
+    def answers(self) -> Answers:
+        """The whole draft validated as ``Answers``; raise ``InputError`` naming every missing or wrong answer."""
+        try:
+            return Answers.model_validate(self.data())
+        except ValidationError as exc:
+            problems = list(answers_file._problems(exc, self.document, str(self.path)))
+            raise InputError(problems=problems) from None
+
+    # -- writing (each call saves the file)
+
+    def set(self, path: Sequence[str | int], value: Any) -> None:
+        """Store one validated, YAML-ready answer and save."""
+        parent = self._container(path[:-1])
+        key = path[-1]
+        if isinstance(key, int):
+            assert isinstance(parent, list)
+            if key == len(parent):
+                parent.append(value)
+            else:
+                parent[key] = value
+        else:
+            assert isinstance(parent, dict)
+            if key in parent:
+                parent[key] = value
+            else:
+                _insert(parent, key, value, _order(path[:-1]))
+        self.save()
+
+    def delete(self, path: Sequence[str | int]) -> None:
+        """Forget an answer (a list item, or a field whose condition no longer holds) and save."""
+        parent = self.get(path[:-1])
+        key = path[-1]
+        if (isinstance(parent, list) and isinstance(key, int) and key < len(parent)) or (
+            isinstance(parent, dict) and key in parent
+        ):
+            del parent[key]
+        else:
+            return
+        self.save()
+
+    def save(self) -> None:
+        stream = io.StringIO()
+        answers_file._yaml().dump(self.document, stream)
+        write_atomic(self.path, stream.getvalue().encode("utf-8"))
+
+    def _container(self, path: Path_ | Sequence[str | int]) -> Any:
+        """The mapping or list at ``path``, creating missing mappings (in model order) on the way."""
+        node: Any = self.document
+        for depth, part in enumerate(path):
+            if isinstance(part, str) and (part not in node or node[part] is None):
+                created: Any = (
+                    []
+                    if isinstance(path[depth + 1] if depth + 1 < len(path) else None, int)
+                    else CommentedMap()
+                )
+                if part in node:
+                    node[part] = created
+                else:
+                    _insert(node, part, created, _order(path[:depth]))
+            node = node[part]
+        return node
+
+
+def _order(path: Sequence[str | int]) -> list[str]:
+    model = model_at(path)
+    return list(model.model_fields) if model is not None else []
+
+
+def _insert(mapping: Any, key: str, value: Any, order: list[str]) -> None:
+    """Insert ``key`` where the model's field order puts it, so a resumed file reads in the usual order."""
+    if key not in order or not isinstance(mapping, CommentedMap):
+        mapping[key] = value
+        return
+    rank = order.index(key)
+    position = sum(1 for k in mapping if k in order and order.index(k) < rank)
+    mapping.insert(position, key, value)

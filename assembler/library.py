@@ -1,0 +1,259 @@
+"""The clause library: clause files with metadata, document definitions and the glossary of defined terms.
+
+A clause file (``clause_library/<document>/<name>.clause``) is YAML metadata, a line ``---``, then the jinja body
+in clause markup (see ``markup``). Document definitions (``clause_library/documents/<kind>.yaml``) give the title,
+the order of clauses and schedules and the template. ``terms.yaml`` defines every defined term once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from .errors import LibraryError, Problem
+from .model import DocumentKind
+
+__all__ = ["Clause", "ClauseMeta", "DocumentDef", "Library", "ScheduleDef", "TermDef", "default_root", "load_library"]
+
+ClauseId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")]
+Version = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ClauseMeta(_Strict):
+    """The metadata at the top of a clause file."""
+
+    id: ClauseId = Field(description="Unique id: <document>.<name>, e.g. cjv.term")
+    title: str = Field(min_length=1, description="Short title, shown in lists and the report")
+    documents: list[DocumentKind] = Field(min_length=1, description="Documents the clause may appear in")
+    condition: str = Field(default="true", min_length=1, description="Jinja expression over the answers")
+    version: Version = Field(description="Bump it whenever the text changes")
+    guidance: str = Field(min_length=1, description="Drafting guidance for the lawyer and maintainers")
+    sources: list[str] = Field(default_factory=list, description="Legal or guidance sources")
+    unverified: bool = Field(default=False, description="A point of law here could not be confirmed")
+
+
+class ScheduleDef(_Strict):
+    """A schedule (or part) of a document; with ``for_each`` it repeats once per item, e.g. per body."""
+
+    title: str = Field(description="Jinja text; may use the item named by `as`")
+    label: str = Field(default="Schedule", description="Schedule, Part or Annex")
+    clauses: list[ClauseId] = Field(min_length=1)
+    condition: str = "true"
+    for_each: str | None = Field(default=None, description="Jinja expression giving the items, e.g. bodies")
+    item: str = Field(default="item", pattern=r"^[a-z_]+$", description="Name of the item in the clauses")
+
+
+class DocumentDef(_Strict):
+    """How one of the five documents is put together."""
+
+    kind: DocumentKind
+    title: str
+    self_name: str = Field(description="How the document refers to itself: Agreement, Memorandum...")
+    template: str = "house.docx"
+    binding: bool = True
+    parties: ClauseId | None = None
+    recitals: ClauseId | None = None
+    body: list[ClauseId] = Field(min_length=1)
+    schedules: list[ScheduleDef] = Field(default_factory=list)
+    execution: ClauseId | None = None
+    file_name: str = Field(pattern=r"^[a-z0-9-]+$")
+
+
+class TermDef(_Strict):
+    """A defined term: its definition (jinja + markup), optionally different per document."""
+
+    definition: str = Field(min_length=1)
+    by_document: dict[DocumentKind, str] = Field(default_factory=dict)
+
+    def for_document(self, kind: DocumentKind) -> str:
+        return self.by_document.get(kind, self.definition)
+
+
+class LibraryInfo(_Strict):
+    name: str
+    version: Version
+
+
+@dataclass(frozen=True)
+class Clause:
+    meta: ClauseMeta
+    body: str
+    path: Path
+    body_line: int  # line number of the body's first line in the file
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def text_hash(self) -> str:
+        """Hash of the clause text and its condition (what a version number vouches for)."""
+        digest = hashlib.sha256((self.meta.condition + "\n" + self.body).encode("utf-8")).hexdigest()
+        return digest[:16]
+
+
+@dataclass
+class Library:
+    root: Path
+    info: LibraryInfo
+    clauses: dict[str, Clause] = field(default_factory=dict)
+    documents: dict[DocumentKind, DocumentDef] = field(default_factory=dict)
+    terms: dict[str, TermDef] = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        return self.info.version
+
+    def clause(self, clause_id: str) -> Clause:
+        return self.clauses[clause_id]
+
+    def document_clause_ids(self, doc: DocumentDef) -> list[str]:
+        """Every clause id a document may include, in document order."""
+        ids = [c for c in (doc.parties, doc.recitals) if c]
+        ids += list(doc.body)
+        for schedule in doc.schedules:
+            ids += list(schedule.clauses)
+        if doc.execution:
+            ids.append(doc.execution)
+        return ids
+
+
+def default_root() -> Path:
+    """The clause_library folder next to the package (a source checkout or editable install)."""
+    return Path(__file__).resolve().parent.parent / "clause_library"
+
+
+def _yaml_load(text: str, name: str, problems: list[Problem], line_offset: int = 0) -> Any:
+    try:
+        return YAML(typ="safe", pure=True).load(io.StringIO(text))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else None
+        problems.append(Problem(name, "", f"YAML error: {(exc.problem or exc.context or '').strip()}", "fix the metadata", line))
+    except YAMLError as exc:
+        problems.append(Problem(name, "", f"YAML error: {exc}", "fix the metadata"))
+    return None
+
+
+def _validation_problems(exc: ValidationError, name: str, lines: dict[str, int] | None = None) -> list[Problem]:
+    out = []
+    for error in exc.errors(include_url=False):
+        where = ".".join(str(p) for p in error["loc"])
+        top = str(error["loc"][0]) if error["loc"] else ""
+        line = (lines or {}).get(top)
+        fix = "remove it" if error["type"] == "extra_forbidden" else "see docs/authoring-clauses.md"
+        out.append(Problem(name, where, str(error["msg"]), fix, line))
+    return out
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Top-level YAML keys and their 1-based lines (for messages)."""
+    lines = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line and not line[0].isspace() and ":" in line and not line.startswith("#"):
+            lines[line.split(":", 1)[0].strip()] = number
+    return lines
+
+
+def parse_clause_file(path: Path, problems: list[Problem], *, name: str | None = None) -> Clause | None:
+    """Read one clause file; problems go to ``problems`` as ``file:line`` messages."""
+    name = name or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(name, "", f"cannot be read: {exc}", "save it as UTF-8 text"))
+        return None
+    lines = text.splitlines()
+    try:
+        split = lines.index("---")
+    except ValueError:
+        problems.append(Problem(name, "", "no '---' line between the metadata and the text", "add one", 1))
+        return None
+    head = "\n".join(lines[:split])
+    data = _yaml_load(head, name, problems)
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        problems.append(Problem(name, "", "the metadata is not a list of `key: value` lines", "see docs/authoring-clauses.md", 1))
+        return None
+    try:
+        meta = ClauseMeta.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_validation_problems(exc, name, _key_lines(head)))
+        return None
+    body = "\n".join(lines[split + 1 :]) + "\n"
+    return Clause(meta=meta, body=body, path=path, body_line=split + 2)
+
+
+def load_library(root: Path | None = None) -> Library:
+    """Load and validate the whole library; raise ``LibraryError`` listing every problem at once."""
+    root = root or default_root()
+    problems: list[Problem] = []
+    if not root.is_dir():
+        raise LibraryError(problems=[Problem(str(root), "", "clause library folder not found", "pass --library DIR")])
+    info_path = root / "library.yaml"
+    info_data = _yaml_load(info_path.read_text(encoding="utf-8"), str(info_path), problems) if info_path.exists() else None
+    try:
+        info = LibraryInfo.model_validate(info_data or {})
+    except ValidationError as exc:
+        problems.extend(_validation_problems(exc, str(info_path)))
+        info = LibraryInfo(name="invalid", version="0.0")
+    library = Library(root=root, info=info)
+
+    for path in sorted(root.rglob("*.clause")):
+        clause = parse_clause_file(path, problems, name=_rel(path, root))
+        if clause is None:
+            continue
+        if clause.id in library.clauses:
+            other = _rel(library.clauses[clause.id].path, root)
+            problems.append(Problem(_rel(path, root), "id", f"duplicate clause id {clause.id} (also in {other})", "rename one", 1))
+            continue
+        library.clauses[clause.id] = clause
+
+    for path in sorted((root / "documents").glob("*.yaml")):
+        name = _rel(path, root)
+        data = _yaml_load(path.read_text(encoding="utf-8"), name, problems)
+        if data is None:
+            continue
+        try:
+            doc = DocumentDef.model_validate(data)
+        except ValidationError as exc:
+            problems.extend(_validation_problems(exc, name, _key_lines(path.read_text(encoding="utf-8"))))
+            continue
+        library.documents[doc.kind] = doc
+        lines = _key_lines(path.read_text(encoding="utf-8"))
+        for clause_id in library.document_clause_ids(doc):
+            if clause_id not in library.clauses:
+                problems.append(Problem(name, "", f"unknown clause id {clause_id}", "create the clause or fix the id", lines.get("body")))
+
+    terms_path = root / "terms.yaml"
+    if terms_path.exists():
+        data = _yaml_load(terms_path.read_text(encoding="utf-8"), _rel(terms_path, root), problems)
+        lines = _key_lines(terms_path.read_text(encoding="utf-8"))
+        for term, value in (data or {}).items():
+            try:
+                library.terms[str(term)] = TermDef.model_validate(value)
+            except ValidationError as exc:
+                for p in _validation_problems(exc, _rel(terms_path, root)):
+                    problems.append(Problem(p.file, f"{term}.{p.where}", p.what, p.fix, lines.get(str(term))))
+    if problems:
+        raise LibraryError(problems=problems)
+    return library
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(Path(root.name) / path.relative_to(root))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,170 @@
+"""Clause markup: the line-based text a rendered clause is written in, parsed into document blocks.
+
+Lines (after jinja has run)::
+
+    # Heading                 numbered clause heading (1.)          add [#name] to bookmark it
+    ## text                   numbered paragraph 1.1;  ### 1.1.1;  #### (a);  ##### (i)
+    plain text                unnumbered paragraph at the indent of the paragraph above
+    NOTE: text                drafting note (left out of the clean copy)
+    PARTY: text / RECITAL: text   parties block item (1) / background recital (A)
+    TITLE: text / SUBTITLE: text  unnumbered centred / left headings
+    | a | b |                 table row (the first row of a table is its header)
+    SIGN: label               a signature line with its label
+    PAGEBREAK / DEFINITIONS   a page break / the definitions list of the document
+
+Inline: ``[[Term]]`` or ``[[Term|shown form]]`` uses a defined term; ``[[ref:clause.id]]`` or
+``[[ref:clause.id.name]]`` is a cross-reference; ``**bold**``.
+
+Answers are data, never markup: ``protect`` escapes the characters markup uses, so a party called
+``[[ref:x]] # NOTE:`` is printed exactly as typed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .docmodel import Block, BlockKind, Run, RunKind
+
+PLACEHOLDER_OPEN = "\ue001"
+PLACEHOLDER_CLOSE = "\ue002"
+_LITERAL = "\ue015"  # marks the start of an answer: a line starting with an answer is never a keyword
+_ESCAPES = {"[": "\ue010", "]": "\ue011", "*": "\ue012", "|": "\ue014", "{": "\ue016", "}": "\ue017"}
+_UNESCAPE = {v: k for k, v in _ESCAPES.items()} | {_LITERAL: ""}
+_PRIVATE = re.compile("[\ue000-\ue0ff]")
+_UNESCAPE_RE = re.compile("[" + "".join(_UNESCAPE) + "]")
+
+_HEADING = re.compile(r"^(#{1,5})\s+(.*?)\s*(?:\[#([a-z0-9_]+)\])?\s*$")
+_KEYWORD = re.compile(r"^(NOTE|PARTY|RECITAL|TITLE|SUBTITLE|SIGN):\s*(.*)$")
+_INLINE = re.compile(
+    r"\[\[(?P<inner>[^\[\]]+?)\]\]|\*\*(?P<bold>.+?)\*\*|" + PLACEHOLDER_OPEN + r"(?P<ph>[^" + PLACEHOLDER_CLOSE + r"]*)"
+    + PLACEHOLDER_CLOSE
+)
+
+PLACEHOLDER_TEXT = "[●]"
+
+
+class Safe(str):
+    """Text that is already markup (escaped answers joined by a filter): printed as it is."""
+
+    __slots__ = ()
+
+
+def protect(text: str) -> str:
+    """An answer made safe to put into markup: one line, markup characters escaped."""
+    text = _PRIVATE.sub("", text)
+    text = " ".join(text.split())
+    return _LITERAL + "".join(_ESCAPES.get(ch, ch) for ch in text)
+
+
+def placeholder(path: str) -> str:
+    """Markup for an unknown answer at ``path``."""
+    return PLACEHOLDER_OPEN + path + PLACEHOLDER_CLOSE
+
+
+def _unescape(text: str) -> str:
+    return _UNESCAPE_RE.sub(lambda m: _UNESCAPE[m.group(0)], text)
+
+
+class MarkupError(ValueError):
+    """Invalid markup; ``line`` is 1-based within the rendered clause."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass
+class Parsed:
+    blocks: list[Block] = field(default_factory=list)
+    terms: set[str] = field(default_factory=set)
+    refs: set[str] = field(default_factory=set)
+    placeholders: list[str] = field(default_factory=list)
+
+
+def parse_inline(text: str, parsed: Parsed, line: int = 0) -> list[Run]:
+    runs: list[Run] = []
+    pos = 0
+    for m in _INLINE.finditer(text):
+        if m.start() > pos:
+            runs.append(Run(RunKind.TEXT, _unescape(text[pos : m.start()])))
+        pos = m.end()
+        if m.group("inner") is not None:
+            inner = m.group("inner").strip()
+            if inner.startswith("ref:"):
+                target = inner[4:].strip()
+                if not target:
+                    raise MarkupError("empty cross-reference [[ref:]]", line)
+                parsed.refs.add(target)
+                runs.append(Run(RunKind.REF, "", target))
+            else:
+                term, _, shown = inner.partition("|")
+                term = term.strip()
+                if not term:
+                    raise MarkupError("empty defined term [[ ]]", line)
+                parsed.terms.add(term)
+                runs.append(Run(RunKind.TERM, _unescape(shown.strip() or term), term))
+        elif m.group("bold") is not None:
+            runs.append(Run(RunKind.BOLD, _unescape(m.group("bold"))))
+        else:
+            path = m.group("ph")
+            parsed.placeholders.append(path)
+            runs.append(Run(RunKind.PLACEHOLDER, PLACEHOLDER_TEXT, path))
+    if pos < len(text):
+        runs.append(Run(RunKind.TEXT, _unescape(text[pos:])))
+    return [r for r in runs if r.text or r.kind is RunKind.REF]
+
+
+def parse(text: str, *, clause_id: str) -> Parsed:
+    """Parse a rendered clause into blocks. The first heading (or numbered line) carries the clause id anchor."""
+    parsed = Parsed()
+    level = 1
+    table: Block | None = None
+    anchored = False
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            table = None
+            continue
+        if line.startswith("|"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            if table is None:
+                table = Block(BlockKind.TABLE, clause_id=clause_id, level=level)
+                parsed.blocks.append(table)
+            table.rows.append([parse_inline(c, parsed, number) for c in cells])
+            continue
+        table = None
+        heading = _HEADING.match(line)
+        keyword = _KEYWORD.match(line)
+        block: Block
+        if heading:
+            level = len(heading.group(1))
+            kind = BlockKind.HEADING if level == 1 else BlockKind.NUMBERED
+            block = Block(kind, parse_inline(heading.group(2), parsed, number), level=level, clause_id=clause_id)
+            if heading.group(3):
+                block.anchors.append(f"{clause_id}.{heading.group(3)}")
+            if not anchored:
+                block.anchors.insert(0, clause_id)
+                anchored = True
+        elif keyword:
+            word, rest = keyword.groups()
+            kind = {
+                "NOTE": BlockKind.NOTE,
+                "PARTY": BlockKind.PARTY,
+                "RECITAL": BlockKind.RECITAL,
+                "TITLE": BlockKind.TITLE,
+                "SUBTITLE": BlockKind.SUBTITLE,
+                "SIGN": BlockKind.SIGNATURE,
+            }[word]
+            block = Block(kind, parse_inline(rest, parsed, number), level=level, clause_id=clause_id)
+            if kind in (BlockKind.PARTY, BlockKind.RECITAL) and not anchored:
+                block.anchors.append(clause_id)
+                anchored = True
+        elif line == "PAGEBREAK":
+            block = Block(BlockKind.PAGE_BREAK, clause_id=clause_id)
+        elif line == "DEFINITIONS":
+            block = Block(BlockKind.DEFINITION, clause_id=clause_id, level=level)
+        else:
+            block = Block(BlockKind.BODY, parse_inline(line, parsed, number), level=level, clause_id=clause_id)
+        parsed.blocks.append(block)
+    return parsed

@@ -1,0 +1,63 @@
+"""The .docx zip package: custom properties for provenance and a byte-for-byte reproducible archive."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from xml.sax.saxutils import escape
+
+from lxml import etree
+
+__all__ = ["normalise_package"]
+
+_CUSTOM = "docProps/custom.xml"
+_CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+_PR = "http://schemas.openxmlformats.org/package/2006/relationships"
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _custom_xml(properties: dict[str, str]) -> bytes:
+    items = "".join(
+        f'<property fmtid="{_FMTID}" pid="{pid}" name="{escape(name, {chr(34): "&quot;"})}">'
+        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(sorted(properties.items()), start=2)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        f"{items}</Properties>"
+    ).encode()
+
+
+def normalise_package(data: bytes, custom_properties: dict[str, str]) -> bytes:
+    """Rewrite a saved .docx: one entry per name, custom properties added, fixed timestamps and order."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    parts: dict[str, bytes] = {}
+    for info in source.infolist():
+        parts[info.filename] = source.read(info)  # a later duplicate replaces an earlier one
+    parts[_CUSTOM] = _custom_xml(custom_properties)
+
+    types = etree.fromstring(parts["[Content_Types].xml"])
+    if not any(o.get("PartName") == "/" + _CUSTOM for o in types.iter(f"{{{_CT}}}Override")):
+        etree.SubElement(types, f"{{{_CT}}}Override", PartName="/" + _CUSTOM, ContentType=_CUSTOM_TYPE)
+    parts["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    rels = etree.fromstring(parts["_rels/.rels"])
+    if not any(r.get("Type") == _CUSTOM_REL for r in rels):
+        ids = {r.get("Id") for r in rels}
+        new_id = next(f"rId{n}" for n in range(1, 1000) if f"rId{n}" not in ids)
+        etree.SubElement(rels, f"{{{_PR}}}Relationship", Id=new_id, Type=_CUSTOM_REL, Target=_CUSTOM)
+    parts["_rels/.rels"] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in sorted(parts, key=lambda n: (n != "[Content_Types].xml", n)):
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, parts[name])
+    return out.getvalue()

@@ -1,0 +1,230 @@
+"""Rendering: the one sandboxed jinja environment, the answers as template data, and clause rendering.
+
+Answers are data, never templates: every value printed goes through ``finalize``, which escapes clause markup
+(``markup.protect``); an unknown answer (``None``) prints as a highlighted ``[●]`` placeholder naming its field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from . import markup
+from .errors import LibraryError, Problem
+from .library import Clause, DocumentDef
+from .model import CHOICE_HELP, Answers, DocumentForm, DocumentKind
+
+__all__ = ["ClauseRenderError", "Unknown", "answers_context", "make_environment", "render_clause"]
+
+
+class Unknown:
+    """An answer left unknown: falsy, empty when iterated, a ``[●]`` placeholder when printed."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __eq__(self, other: object) -> bool:
+        return other is None or isinstance(other, Unknown)
+
+    def __hash__(self) -> int:
+        return hash(None)
+
+    def __getattr__(self, name: str) -> Unknown:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return Unknown(f"{self.path}.{name}")
+
+    def __str__(self) -> str:
+        return markup.placeholder(self.path)
+
+
+def _data(value: Any, path: str) -> Any:
+    """Answers as plain template data: dicts, lists, strings, numbers; ``None`` becomes ``Unknown(path)``."""
+    if value is None:
+        return Unknown(path)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: _data(v, f"{path}.{k}" if path else str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_data(v, f"{path}[{i}]") for i, v in enumerate(value)]
+    return value
+
+
+def answers_context(answers: Answers, doc: DocumentDef | None = None) -> dict[str, Any]:
+    """Everything a clause or condition can use: the answers' top-level keys plus ``doc``, ``board``,
+    ``members`` and ``host``."""
+    dumped = answers.model_dump(mode="python")
+    context: dict[str, Any] = {key: _data(value, key) for key, value in dumped.items()}
+    parties = context["parties"]
+    by_name = {p["short_name"]: p for p in parties}
+    members = [by_name[p.short_name] for p in answers.members()]
+    host = answers.host()
+    board_model = answers.board()
+    board = next((b for b in context["bodies"] if board_model and b["id"] == board_model.id), None)
+    context["members"] = members
+    context["host"] = by_name[host.short_name] if host else Unknown("parties[host]")
+    context["board"] = board if board is not None else Unknown("bodies[0]")
+    context["parties_by_name"] = by_name
+    context["bodies_by_id"] = {b["id"]: b for b in context["bodies"]}
+    if doc is not None:
+        kind = DocumentKind(doc.kind)
+        choice = answers.documents.get(kind)
+        signatories = [by_name[p.short_name] for p in answers.document_parties(kind)]
+        context["doc"] = {
+            "kind": kind.value,
+            "title": doc.title,
+            "name": doc.self_name,
+            "binding": doc.binding,
+            "form": choice.form.value,
+            "is_deed": choice.form is DocumentForm.DEED,
+            "version": choice.version,
+            "parties": signatories,
+        }
+    return context
+
+
+# ------------------------------------------------------------------------------------------- filters
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Unknown):
+        return str(value)
+    if isinstance(value, markup.Safe):
+        return str(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.date):
+        return markup.protect(_date(value))
+    if isinstance(value, Decimal):
+        return markup.protect(_number(value))
+    if value is None:
+        return ""
+    return markup.protect(str(value))
+
+
+def _date(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return f"{value.day} {value:%B %Y}"
+    return value
+
+
+def _number(value: Decimal) -> str:
+    return f"{value:,.2f}".removesuffix(".00")
+
+
+def _money(value: Any) -> Any:
+    if isinstance(value, Unknown):
+        return value
+    return "£" + _number(Decimal(str(value)))
+
+
+def _percent(value: Any) -> Any:
+    if isinstance(value, Unknown):
+        return value
+    return _number(Decimal(str(value))) + "%"
+
+
+def _join(items: Iterable[Any], last: str = "and") -> markup.Safe:
+    """'A, B and C', each item escaped as an answer."""
+    parts = [str(_finalize(i)) for i in items]
+    if not parts:
+        return markup.Safe("")
+    if len(parts) == 1:
+        return markup.Safe(parts[0])
+    return markup.Safe(", ".join(parts[:-1]) + f" {last} " + parts[-1])
+
+
+def _label(value: Any) -> Any:
+    if isinstance(value, Unknown):
+        return value
+    for choice, (text, _help) in CHOICE_HELP.items():
+        if choice.value == value:
+            return text
+    return value
+
+
+_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
+
+
+def _words(value: Any) -> Any:
+    """'five (5)' for small numbers, as legal drafting writes them."""
+    if isinstance(value, int) and 0 <= value < len(_WORDS):
+        return f"{_WORDS[value]} ({value})"
+    return value
+
+
+def make_environment(macros: Path | None = None) -> ImmutableSandboxedEnvironment:
+    """The one jinja environment: sandboxed, immutable data, strict about undefined names."""
+    env = ImmutableSandboxedEnvironment(
+        undefined=StrictUndefined,
+        finalize=_finalize,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        loader=FileSystemLoader(str(macros)) if macros is not None and macros.is_dir() else None,
+    )
+    env.filters.update(
+        date=_date, money=_money, percent=_percent, join=_join, label=_label, words=_words, safe_markup=markup.Safe
+    )
+    env.globals.update(placeholder=lambda path: markup.Safe(markup.placeholder(path)))
+    return env
+
+
+class ClauseRenderError(LibraryError):
+    """A clause failed to render: names the clause file, its line and the problem."""
+
+
+def render_clause(env: ImmutableSandboxedEnvironment, clause: Clause, context: dict[str, Any]) -> markup.Parsed:
+    """Render one clause and parse it into blocks."""
+    name = str(clause.path)
+    try:
+        template = env.from_string(clause.body)
+        text = template.render(context)
+    except TemplateSyntaxError as exc:
+        line = (exc.lineno or 1) + clause.body_line - 1
+        raise ClauseRenderError(problems=[Problem(name, clause.id, f"template syntax: {exc.message}", "fix the jinja", line)]) from None
+    except TemplateError as exc:
+        line = _template_line(exc) + clause.body_line - 1
+        raise ClauseRenderError(problems=[Problem(name, clause.id, f"cannot render: {exc}", "fix the clause text", line)]) from None
+    try:
+        return markup.parse(text, clause_id=clause.id)
+    except markup.MarkupError as exc:
+        raise ClauseRenderError(problems=[Problem(name, clause.id, str(exc), "fix the markup", None)]) from None
+
+
+def _template_line(exc: BaseException) -> int:
+    tb = exc.__traceback__
+    line = 1
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def evaluate(env: ImmutableSandboxedEnvironment, expression: str, context: dict[str, Any], *, where: str) -> bool:
+    """Evaluate a clause condition; a broken condition is a library error naming the clause."""
+    try:
+        return bool(env.compile_expression(expression, undefined_to_none=False)(**context))
+    except TemplateError as exc:
+        raise LibraryError(problems=[Problem(where, "condition", f"{expression!r}: {exc}", "fix the condition")]) from None

@@ -1,0 +1,67 @@
+"""The assembly report: per document the clauses included and why, placeholders left, warnings; provenance."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .compose import ComposedDocument
+from .library import Library
+from .rules import Finding
+
+__all__ = ["build_report", "report_json", "summary_lines"]
+
+
+def build_report(
+    *,
+    answers_path: Path,
+    digest: str,
+    library: Library,
+    documents: list[ComposedDocument],
+    files: list[Path],
+    findings: list[Finding],
+    clean: bool,
+) -> dict[str, Any]:
+    return {
+        "answers_file": str(answers_path),
+        "answers_sha256": digest,
+        "library": {"name": library.info.name, "version": library.version},
+        "clean": clean,
+        "findings": [f.as_dict() for f in findings],
+        "documents": [
+            {
+                "kind": doc.kind.value,
+                "title": doc.definition.title,
+                "file": files[i].name if i < len(files) else None,
+                "clauses": [
+                    {"id": c.id, "title": c.title, "version": c.version, "condition": c.condition, "section": c.section or "body"}
+                    for c in doc.included
+                ],
+                "excluded": [{"id": c.id, "condition": c.condition} for c in doc.excluded],
+                "defined_terms": doc.terms,
+                "placeholders": doc.placeholders,
+                "broken_references": doc.broken_refs,
+                "warnings": [f.rule for f in doc.warnings],
+            }
+            for i, doc in enumerate(documents)
+        ],
+    }
+
+
+def report_json(report: dict[str, Any]) -> str:
+    return json.dumps(report, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def summary_lines(report: dict[str, Any]) -> list[str]:
+    """A short human summary for the terminal."""
+    lines = []
+    for doc in report["documents"]:
+        lines.append(
+            f"{doc['file']}: {len(doc['clauses'])} clauses, {len(doc['defined_terms'])} defined terms, "
+            f"{len(doc['placeholders'])} placeholder(s) [●] to complete"
+        )
+    warnings = [f for f in report["findings"] if f["severity"] == "warning"]
+    if warnings:
+        lines.append(f"{len(warnings)} warning(s) from the governance check carried into the drafts as notes")
+    return lines

@@ -1,0 +1,200 @@
+"""Recreate the house template ``templates/house.docx``: styles, the legal list, cover page, header and footer.
+
+Run ``python templates/make_templates.py`` after changing it; the build reads only the .docx it writes.
+The cover page holds docxtpl tags (``{{ title }}``, ``{%p for p in parties %}``...) and the body is a single
+``{{p body }}`` paragraph that the engine replaces with the clauses.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import zipfile
+from pathlib import Path
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Pt, RGBColor
+
+HERE = Path(__file__).resolve().parent
+FONT = "Arial"
+
+# Indents (twentieths of a point) of each list level: where the text starts and the hanging number.
+INDENT = {1: 720, 2: 720, 3: 1440, 4: 2160, 5: 2880}
+LEGAL_LEVELS = [
+    # (level, format, text, style)
+    (0, "decimal", "%1.", "Clause1"),
+    (1, "decimal", "%1.%2", "Clause2"),
+    (2, "decimal", "%1.%2.%3", "Clause3"),
+    (3, "lowerLetter", "(%4)", "Clause4"),
+    (4, "lowerRoman", "(%5)", "Clause5"),
+]
+
+LEGAL_LIST_ID = 1
+PARTIES_LIST_ID = 2
+RECITALS_LIST_ID = 3
+
+
+def _lvl(ilvl: int, fmt: str, text: str, style: str | None, left: int, hanging: int = 720) -> str:
+    pstyle = f'<w:pStyle w:val="{style}"/>' if style else ""
+    return (
+        f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>{pstyle}'
+        f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+        f'<w:pPr><w:tabs><w:tab w:val="num" w:pos="{left}"/></w:tabs><w:ind w:left="{left}" w:hanging="{hanging}"/></w:pPr>'
+        f'<w:rPr><w:b w:val="{"1" if ilvl == 0 and style else "0"}"/></w:rPr></w:lvl>'
+    )
+
+
+def numbering_xml() -> str:
+    legal = "".join(_lvl(i, f, t, s, INDENT[i + 1]) for i, f, t, s in LEGAL_LEVELS)
+    legal += "".join(_lvl(i, "decimal", "", None, 720 * (i + 1)) for i in range(5, 9))
+    parties = _lvl(0, "decimal", "(%1)", "PartyItem", 720)
+    recitals = _lvl(0, "upperLetter", "(%1)", "Recital", 720)
+    abstract = (
+        f'<w:abstractNum w:abstractNumId="{LEGAL_LIST_ID}"><w:multiLevelType w:val="multilevel"/>{legal}</w:abstractNum>'
+        f'<w:abstractNum w:abstractNumId="{PARTIES_LIST_ID}"><w:multiLevelType w:val="singleLevel"/>{parties}</w:abstractNum>'
+        f'<w:abstractNum w:abstractNumId="{RECITALS_LIST_ID}"><w:multiLevelType w:val="singleLevel"/>{recitals}</w:abstractNum>'
+    )
+    nums = "".join(f'<w:num w:numId="{i}"><w:abstractNumId w:val="{i}"/></w:num>' for i in (1, 2, 3))
+    return f"<w:numbering {nsdecls('w')}>{abstract}{nums}</w:numbering>"
+
+
+def _paragraph_style(doc, name: str, *, base: str = "Normal", bold: bool = False, size: float | None = None,
+                     left: int | None = None, hanging: int | None = None, align=None, keep_next: bool = False,
+                     num: tuple[int, int] | None = None, outline: int | None = None, italic: bool = False,
+                     color: RGBColor | None = None, space_after: float = 6, caps: bool = False):  # type: ignore[no-untyped-def]
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles[base]
+    style.quick_style = True
+    font = style.font
+    font.bold = bold
+    font.italic = italic
+    font.all_caps = caps
+    if size:
+        font.size = Pt(size)
+    if color is not None:
+        font.color.rgb = color
+    fmt = style.paragraph_format
+    fmt.space_after = Pt(space_after)
+    fmt.keep_with_next = keep_next
+    if align is not None:
+        fmt.alignment = align
+    ppr = style.element.get_or_add_pPr()
+    if num is not None:
+        ppr.append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>'))
+    if left is not None:
+        hang = f' w:hanging="{hanging}"' if hanging else ""
+        ppr.append(parse_xml(f'<w:ind {nsdecls("w")} w:left="{left}"{hang}/>'))
+    if outline is not None:
+        ppr.append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="{outline}"/>'))
+    return style
+
+
+def build() -> bytes:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    section.left_margin = section.right_margin = Cm(2.5)
+    section.top_margin = section.bottom_margin = Cm(2.5)
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(11)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.15
+
+    numbering = doc.part.numbering_part
+    numbering._element = parse_xml(numbering_xml())  # type: ignore[attr-defined]
+
+    _paragraph_style(doc, "Clause1", bold=True, keep_next=True, num=(LEGAL_LIST_ID, 0), outline=0, space_after=6)
+    for level in (2, 3, 4, 5):
+        _paragraph_style(doc, f"Clause{level}", num=(LEGAL_LIST_ID, level - 1))
+    for level in (1, 2, 3, 4, 5):
+        _paragraph_style(doc, f"Body{level}", left=INDENT[level])
+    _paragraph_style(doc, "PartyItem", num=(PARTIES_LIST_ID, 0))
+    _paragraph_style(doc, "Recital", num=(RECITALS_LIST_ID, 0))
+    _paragraph_style(doc, "Definition", left=INDENT[2])
+    _paragraph_style(doc, "DocHeading", bold=True, keep_next=True, caps=True, space_after=12)
+    _paragraph_style(doc, "ScheduleTitle", bold=True, keep_next=True, align=WD_ALIGN_PARAGRAPH.CENTER, outline=0,
+                     size=12, space_after=12)
+    _paragraph_style(doc, "PartTitle", bold=True, keep_next=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph_style(doc, "Signature", left=0, space_after=18)
+    _paragraph_style(doc, "TableText", space_after=2)
+    note = _paragraph_style(doc, "DraftingNote", italic=True, size=9, color=RGBColor(0x1F, 0x3A, 0x93), left=0)
+    note.element.get_or_add_pPr().append(parse_xml(
+        f'<w:pBdr {nsdecls("w")}><w:left w:val="single" w:sz="18" w:space="6" w:color="1F3A93"/></w:pBdr>'))
+    note.element.get_or_add_pPr().append(parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="E8EEFA"/>'))
+    _paragraph_style(doc, "CoverTitle", bold=True, size=20, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=18)
+    _paragraph_style(doc, "CoverText", size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    _paragraph_style(doc, "TOC 1", left=INDENT[1], hanging=720, space_after=3)
+    _paragraph_style(doc, "ContentsTitle", bold=True, caps=True, space_after=12)
+
+    # Cover page (docxtpl tags), then the body placeholder.
+    body = doc.element.body
+    for p in list(body):
+        if p.tag == qn("w:p"):
+            body.remove(p)
+
+    def cover(text: str, style: str = "CoverText") -> None:
+        doc.add_paragraph(text, style=style)
+
+    cover("{{ form }}", "CoverText")
+    cover("DATED {{r date }}")
+    cover("{{ title }}", "CoverTitle")
+    cover("relating to the {{ collaborative }}")
+    cover("between")
+    cover("{%p for p in parties %}")
+    cover("{{ p }}")
+    cover("{%p endfor %}")
+    cover("Version {{ version }} · {{ status }}")
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    doc.add_paragraph("{{p body }}")
+
+    # Header: title and status marking; footer: page number field.
+    header = section.header.paragraphs[0]
+    header.text = "{{ title }} · {{ status }}"
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("Page ")
+    for xml in (
+        '<w:r %s><w:fldChar w:fldCharType="begin"/></w:r>',
+        '<w:r %s><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>',
+        '<w:r %s><w:fldChar w:fldCharType="separate"/></w:r>',
+        '<w:r %s><w:t>1</w:t></w:r>',
+        '<w:r %s><w:fldChar w:fldCharType="end"/></w:r>',
+    ):
+        footer._p.append(parse_xml(xml % nsdecls("w")))
+
+    settings = doc.settings.element
+    settings.append(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))
+
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return _normalise(buffer.getvalue())
+
+
+def _normalise(data: bytes) -> bytes:
+    """Fixed timestamps and order, so re-running the script gives the same file."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n)):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, src.read(name))
+    return out.getvalue()
+
+
+def main() -> int:
+    target = HERE / "house.docx"
+    target.write_bytes(build())
+    print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
