@@ -96,5 +96,18 @@ def print_findings(findings: list[Any], *, title: str) -> None:
     console.print(table)
 
 
+# --------------------------------------------------------------------------------------------- interview
+
+
+@main.command()
+@click.argument("answers", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@handle_errors
+def interview(answers: Path | None) -> None:
+    """Answer questions to write (or resume) an answers file; every answer is saved at once."""
+    from .interview import run_interview  # questionary loads only here, so other commands start fast
+
+    run_interview(answers, echo=click.echo)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -252,7 +252,7 @@ def _expand_definitions(
         definition = library.terms.get(term)
         if definition is None:
             raise LibraryError(
-                problems=[Problem("clause_library/terms.yaml", term, "defined term is used but not defined", "add it to terms.yaml")]
+                problems=[Problem("clause_library/terms/", term, "defined term is used but not defined", "add it to a file in clause_library/terms/")]
             )
         parsed = markup.Parsed()
         text = env.from_string(definition.for_document(kind)).render(context).strip()

@@ -110,6 +110,7 @@ class Library:
     clauses: dict[str, Clause] = field(default_factory=dict)
     documents: dict[DocumentKind, DocumentDef] = field(default_factory=dict)
     terms: dict[str, TermDef] = field(default_factory=dict)
+    term_files: dict[str, str] = field(default_factory=dict)
 
     @property
     def version(self) -> str:
@@ -237,16 +238,29 @@ def load_library(root: Path | None = None) -> Library:
             if clause_id not in library.clauses:
                 problems.append(Problem(name, "", f"unknown clause id {clause_id}", "create the clause or fix the id", lines.get("body")))
 
-    terms_path = root / "terms.yaml"
-    if terms_path.exists():
-        data = _yaml_load(terms_path.read_text(encoding="utf-8"), _rel(terms_path, root), problems)
-        lines = _key_lines(terms_path.read_text(encoding="utf-8"))
+    term_files = sorted((root / "terms").glob("*.yaml")) if (root / "terms").is_dir() else []
+    defined_in: dict[str, str] = {}
+    for terms_path in term_files:
+        name = _rel(terms_path, root)
+        text = terms_path.read_text(encoding="utf-8")
+        data = _yaml_load(text, name, problems)
+        lines = _key_lines(text)
+        if data is not None and not isinstance(data, dict):
+            problems.append(Problem(name, "", "not a mapping of terms to definitions", "see docs/authoring-clauses.md", 1))
+            continue
         for term, value in (data or {}).items():
+            if str(term) in defined_in:
+                problems.append(
+                    Problem(name, str(term), f"term already defined in {defined_in[str(term)]}", "define each term once", lines.get(str(term)))
+                )
+                continue
             try:
                 library.terms[str(term)] = TermDef.model_validate(value)
+                defined_in[str(term)] = name
             except ValidationError as exc:
-                for p in _validation_problems(exc, _rel(terms_path, root)):
+                for p in _validation_problems(exc, name):
                     problems.append(Problem(p.file, f"{term}.{p.where}", p.what, p.fix, lines.get(str(term))))
+        library.term_files.update({t: name for t in (data or {}) if defined_in.get(str(t)) == name})
     if problems:
         raise LibraryError(problems=problems)
     return library

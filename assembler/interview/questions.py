@@ -406,19 +406,24 @@ def model_at(path: Sequence[str | int]) -> type[BaseModel] | None:
 class Prompter:
     """Builds and runs every questionary prompt; ``input``/``output`` are injected for tests (prompt_toolkit)."""
 
-    def __init__(self, *, echo: Callable[[str], None], input: Any = None, output: Any = None) -> None:
+    def __init__(
+        self, *, echo: Callable[[str], None], input: Any = None, output: Any = None, trace: bool = False
+    ) -> None:
         import questionary  # imported here so `check` and `build` never pay for prompt_toolkit
 
         self._q = questionary
         self.echo = echo
+        self.trace = trace  # echo each question too (tests read the transcript; a terminal shows the prompt)
         self._io: dict[str, Any] = {k: v for k, v in (("input", input), ("output", output)) if v is not None}
 
     def note(self, text: str) -> None:
         self.echo(text)
 
-    def _run(self, prompt: Any) -> Any:
+    def _run(self, prompt: Any, message: str) -> Any:
         from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 
+        if self.trace:
+            self.echo(f"? {message}")
         bindings = KeyBindings()
 
         @bindings.add("c-r", eager=True)
@@ -441,12 +446,21 @@ class Prompter:
             for label, value, explanation in choices
         ]
         start = next((o for o in options if o.value == (UNKNOWN if default is None else default)), None)
-        answer = self._run(self._q.select(message, choices=options, default=start, **self._io))
+        prompt = self._q.select(
+            message,
+            choices=options,
+            default=start,
+            use_search_filter=True,  # type part of a label to pick it
+            use_jk_keys=False,
+            instruction="(arrow keys or type to filter; Enter to choose)",
+            **self._io,
+        )
+        answer = self._run(prompt, message)
         return None if answer is UNKNOWN else answer
 
     def confirm(self, message: str, *, default: bool, help: str = "") -> Any:
         self._help(help)
-        return self._run(self._q.confirm(message, default=default, **self._io))
+        return self._run(self._q.confirm(message, default=default, **self._io), message)
 
     def checkbox(
         self,
@@ -470,7 +484,7 @@ class Prompter:
         prompt = self._q.checkbox(
             message, choices=options, validate=validate, instruction=hint or None, **self._io
         )
-        return self._run(prompt)
+        return self._run(prompt, message)
 
     def text(
         self, message: str, *, default: str, parse: Callable[[str], Any], help: str = "", hint: str = ""
@@ -485,11 +499,10 @@ class Prompter:
                 return str(exc)
             return True
 
-        raw = self._run(
-            self._q.text(message, default=default, validate=validate, instruction=hint or None, **self._io)
-        )
+        prompt = self._q.text(message, default=default, validate=validate, instruction=hint or None, **self._io)
+        raw = self._run(prompt, message)
         return REVIEW if raw is REVIEW else parse(raw)
 
     def path(self, message: str, *, default: str) -> str:
-        answer = self._run(self._q.text(message, default=default, **self._io))
+        answer = self._run(self._q.text(message, default=default, **self._io), message)
         return default if answer is REVIEW else str(answer).strip() or default

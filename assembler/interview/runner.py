@@ -60,6 +60,7 @@ def run_interview(
     input: Any = None,
     output: Any = None,
     offer_build: bool = True,
+    trace: bool = False,
 ) -> InterviewResult:
     """Interview the user into the answers file ``path`` (asked for when ``None``), resuming what it holds.
 
@@ -69,6 +70,7 @@ def run_interview(
         input: a prompt_toolkit input (tests pass a pipe input); ``None`` means the terminal.
         output: a prompt_toolkit output (tests pass ``DummyOutput()``).
         offer_build: at the end, offer to build the documents.
+        trace: also echo each question (for tests reading the transcript).
 
     Raises:
         NoTerminalError: no input was given and stdin is not a terminal.
@@ -76,7 +78,7 @@ def run_interview(
     """
     if input is None and not sys.stdin.isatty():
         raise NoTerminalError()
-    prompter = Prompter(echo=echo, input=input, output=output)
+    prompter = Prompter(echo=echo, input=input, output=output, trace=trace)
     try:
         if path is None:
             echo("Starting a new answers file. Every answer is saved as soon as you give it.")
@@ -128,14 +130,17 @@ def _report(findings: list[Finding], echo: Callable[[str], None]) -> None:
 def _build(path: Path, echo: Callable[[str], None]) -> Any:
     """Build with the assembly pipeline when it is installed; otherwise say which command does it."""
     try:
-        from ..assembly import build  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
+        from ..assembly import build
+    except ImportError:  # the assembly pipeline is optional here: say which command builds instead
         echo(f"Build the documents with: assembler build {path}")
         return None
     try:
-        return build(path)
+        result = build(path)
     except AssemblerError as exc:
         for line in exc.lines():
             echo(line)
         echo(f"Fix the answers, then run: assembler build {path}")
         return None
+    for written in result.written:
+        echo(f"Wrote {written}")
+    return result
