@@ -251,9 +251,14 @@ def _body_parents(r: Rule, a: Answers) -> Iterator[Finding]:
                 + _names([x.id for x in a.bodies if x.id != b.id])
                 + "; or null for the top body",
             )
-    parent = {b.id: b.parent for b in a.bodies}
-    reported: set[str] = set()
+    parent: dict[str, str | None] = {}
+    first: list[tuple[int, Body]] = []
     for bi, b in enumerate(a.bodies):
+        if b.id not in parent:  # a repeated id is C1's finding; follow the first body with it
+            parent[b.id] = b.parent
+            first.append((bi, b))
+    reported: set[str] = set()
+    for bi, b in first:
         chain = [b.id]
         current = parent.get(b.id)
         while current is not None and current in parent and current not in chain:

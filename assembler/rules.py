@@ -282,15 +282,15 @@ def _corporate_governance(r: Rule, a: Answers) -> Iterator[Finding]:
             )
 
 
-_NOT_PLURAL = r"(?!s?\s+of\s+(the\s+)?(a\s+)?(sub|group|committee|board|collaborative))"
+_TRUST_CHAIR = r"chair(man|person)?\b(?!\s+of\s+(?!the\s+(trust|foundation trust)\b))"
+"""The chair, but not 'the chair of the Clinical Reference Group': only of the trust itself."""
+
 _GOVERNOR_FUNCTIONS = {
     "appointing or removing the chair or non-executive directors": _regex(
-        r"\b(appoint|remov|dismiss)\w*\b.{0,40}\b(chair(man|person)?"
-        + _NOT_PLURAL
-        + r"|non[- ]executive|neds?\b)"
+        r"\b(appoint|remov|dismiss)\w*\b.{0,40}\b(" + _TRUST_CHAIR + r"|non[- ]executive|neds?\b)"
     ),
     "setting the pay of the chair or non-executive directors": _regex(
-        r"\b(remuneration|pay|allowances?)\b.{0,40}\b(non[- ]executive|neds?\b|chair(man|person)?\b)"
+        r"\b(remuneration|pay|allowances?)\b.{0,40}\b(non[- ]executive|neds?\b|" + _TRUST_CHAIR + ")"
     ),
     "appointing or removing the auditor": _regex(r"\b(appoint|remov)\w*\b.{0,40}\b(external )?auditors?\b"),
     "approving the appointment of the chief executive": _regex(

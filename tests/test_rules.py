@@ -1,4 +1,4 @@
-"""Governance rules: every rule and consistency check fires on a broken fixture and is silent once it is fixed."""
+"""Governance rules: each rule and consistency check fires on broken answers and is silent once fixed."""
 
 from __future__ import annotations
 
@@ -168,7 +168,7 @@ CASES = [
         "R2 non-director",
         "R2",
         E,
-        "bodies[0].members[1].board_director",
+        "bodies[0].members[3].board_director",
         JC,
         [put("legal_form", "committees_in_common"), put("bodies[0].members[3].board_director", False)],
         put("bodies[0].members[3].board_director", True),
@@ -350,7 +350,7 @@ CASES = [
         "bodies[0].quorum.each_party",
         MS,
         put("bodies[0].members[4].voting", False),
-        put("bodies[0].quorum.each_party", False),
+        put("bodies[0].members[4].voting", True),
     ),
     case(
         "R10 binding decisions without each party",
@@ -375,7 +375,7 @@ CASES = [
         "R11 casting vote with unanimity",
         "R11",
         E,
-        "bodies[0].voting.casting_vote",
+        "bodies[1].voting.casting_vote",
         NT,
         [put("bodies[1].voting.rule", "unanimous"), put("bodies[1].voting.casting_vote", True)],
         put("bodies[1].voting.casting_vote", False),
@@ -574,7 +574,11 @@ CASES = [
         E,
         "parties",
         NT,
-        [put("parties", _example_data(NT)["parties"][:1]), put("bodies", []), put("documents.mou.parties", None)],
+        [
+            put("parties", _example_data(NT)["parties"][:1]),
+            put("bodies", []),
+            put("documents.mou.parties", None),
+        ],
         put("parties", _example_data(NT)["parties"][:2]),
     ),
     case(
@@ -724,13 +728,6 @@ CASES = [
     ),
 ]
 
-# A case's field is the path its finding names: check the table itself, so a typo cannot pass silently.
-for _c in CASES:
-    if _c.name.startswith("R2 non-director"):
-        CASES[CASES.index(_c)] = case(
-            _c.name, _c.rule, _c.severity, "bodies[0].members[3].board_director", _c.base, list(_c.breaks), list(_c.fixes)
-        )
-
 
 @pytest.mark.parametrize("c", CASES, ids=[c.name for c in CASES])
 def test_rule_fires_on_broken_answers(c: Case) -> None:
@@ -745,7 +742,6 @@ def test_rule_is_silent_once_fixed(c: Case) -> None:
 
 def test_every_rule_is_covered_by_a_case() -> None:
     assert {r.id for r in RULES} == {c.rule for c in CASES}
-    assert [r.id for r in RULES if r.id.startswith("R")] == [f"R{n}" for n in range(1, 20) if n not in (10, 11, 17)]
     assert {f"R{n}" for n in range(1, 20)} | {f"C{n}" for n in range(1, 8)} == {r.id for r in RULES}
 
 
@@ -802,23 +798,33 @@ def test_r1_ignores_non_voting_members_and_contractual_boards() -> None:
 
 
 def test_r1_reports_each_party_once_per_body() -> None:
-    answers = variant(MS, put("legal_form", "committees_in_common"), append("bodies[0].members", {"party": "Provide", "role": "Chair"}))
+    answers = variant(
+        MS,
+        put("legal_form", "committees_in_common"),
+        append("bodies[0].members", {"party": "Provide", "role": "Chair"}),
+    )
     assert len(of("R1", check(answers))) == 1
 
 
 def test_r3_lists_the_regulation_2_limits() -> None:
-    answers = variant(JC, append("parties", NHSE), append("delegations", {"from_party": "NHSE", **JC_DELEGATION}))
+    answers = variant(
+        JC, append("parties", NHSE), append("delegations", {"from_party": "NHSE", **JC_DELEGATION})
+    )
     (finding,) = of("R3", check(answers))
     assert "14Z25" in finding.message and "27B" in finding.message
 
 
 def test_r4_allows_a_council_delegation_in_a_cjv() -> None:
-    answers = variant(JC, put("legal_form", "cjv"), append("delegations", {"from_party": "WCC", **JC_DELEGATION}))
+    answers = variant(
+        JC, put("legal_form", "cjv"), append("delegations", {"from_party": "WCC", **JC_DELEGATION})
+    )
     assert of("R4", check(answers)) == []
 
 
 def test_r6_only_checks_foundation_trusts() -> None:
-    answers = variant(JC, append("delegations", {"from_party": "WHT", **JC_DELEGATION, "function": "appointing the chair"}))
+    answers = variant(
+        JC, append("delegations", {"from_party": "WHT", **JC_DELEGATION, "function": "appointing the chair"})
+    )
     assert of("R6", check(answers)) == []
 
 
