@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -13,7 +14,7 @@ from ..answers_file import _plain
 from ..errors import InputError
 from ..model import CHOICE_HELP, Answers
 from .guidance import Guide
-from .questions import REVIEW, Kind, Prompter, Question, question, questions
+from .questions import REVIEW, Kind, Prompter, Question, default_at, question, questions
 from .session import MISSING, Session
 
 __all__ = ["SECTIONS", "Interview", "Section"]
@@ -47,8 +48,8 @@ SECTIONS: tuple[Section, ...] = (
 class Interview:
     """Walks the answers model, asking what the draft does not hold yet, saving each answer at once.
 
-    Resuming skips what is answered; the first unanswered question is where the user stopped. A repeating group
-    that was finished just before that point is offered again first (the user may have stopped while adding).
+    Resuming skips what is answered; the first unanswered question is where the user stopped. A repeating
+    group finished just before that point is offered again first (the user may have stopped while adding).
     """
 
     def __init__(self, session: Session, prompter: Prompter) -> None:
@@ -124,7 +125,7 @@ class Interview:
         self._go_live()
         for line in self.guide.before(path, self.session.data()):
             self.echo(line)
-        default = q.default() if current is MISSING else current
+        default = default_at(path) if current is MISSING else current
         answer = self._ask(
             lambda: q.ask(self.prompter, default, parties=self._parties(), bodies=self._bodies(path))
         )
@@ -141,7 +142,7 @@ class Interview:
         current = self.session.get(path)
         if current is MISSING or force:
             self._go_live()
-            present = q.default() is not None if current is MISSING else current is not None
+            present = default_at(path) is not None if current is MISSING else current is not None
             message = q.title if q.title.endswith("?") else f"Set the {q.title.lower()}?"
             if q.help:
                 self.echo(f"  ({q.help})")
@@ -186,10 +187,8 @@ class Interview:
             except ValidationError as exc:
                 if any(e["type"] == "missing" for e in exc.errors()):
                     return  # stopped part way: the resume asks the rest
-                first = exc.errors(include_url=False)[0]
-                self.echo(
-                    f"! This {q.noun} does not fit together: {str(first['msg']).removeprefix('Value error, ')}"
-                )
+                problem = str(exc.errors(include_url=False)[0]["msg"]).removeprefix("Value error, ")
+                self.echo(f"! This {q.noun} does not fit together: {problem}")
             self._go_live()
             self._model(q.item_model, path, force=True)
 
@@ -208,17 +207,18 @@ class Interview:
             choices: list[tuple[str, Any, str]] = [(f"Add a {q.noun}", ("add", -1), "")]
             choices += [(f"Edit {q.noun} {lab}", ("edit", i), "") for i, lab in enumerate(labels)]
             choices += [(f"Remove {q.noun} {lab}", ("remove", i), "") for i, lab in enumerate(labels)]
-            choices.append(("Done", ("done", -1), "Go on to the next question (Ctrl-R reviews all answers)."))
-            default = ("done", -1) if items else ("add", -1)
-            action, index = self._ask(lambda: self.prompter.select(f"{title}", choices, default=default))
+            choices.append(("Done", ("done", -1), "Go on (Ctrl-R at any question reviews all answers)."))
+            start = ("done", -1) if items else ("add", -1)
+            action, index = self._ask(partial(self.prompter.select, title, choices, default=start))
             if action == "add":
-                self.session.set((*path, len(items)), CommentedMap())
-                self._item(q, (*path, len(items)), force=False)
+                new = (*path, len(items))
+                self.session.set(new, CommentedMap())
+                self._item(q, new, force=False)
             elif action == "edit":
                 self._item(q, (*path, index), force=True)
             elif action == "remove":
                 sure = f"Remove {q.noun} {labels[index]}?"
-                if self._ask(lambda: self.prompter.confirm(sure, default=False)):
+                if self._ask(partial(self.prompter.confirm, sure, default=False)):
                     self.session.delete((*path, index))
             else:
                 if self.session.get(path) is MISSING:
@@ -235,13 +235,15 @@ class Interview:
 
     def _parties(self) -> list[str]:
         parties = self.session.get(("parties",))
-        return [str(p["short_name"]) for p in parties or [] if isinstance(p, dict) and "short_name" in p]
+        parties = parties if isinstance(parties, list) else []
+        return [str(p["short_name"]) for p in parties if isinstance(p, dict) and "short_name" in p]
 
     def _bodies(self, path: Path) -> list[str]:
         """Body ids to choose from (a body cannot report to itself)."""
         own = self.session.get(path[:2]) if path[:1] == ("bodies",) else None
         bodies = self.session.get(("bodies",))
-        return [str(b["id"]) for b in bodies or [] if isinstance(b, dict) and "id" in b and b is not own]
+        bodies = bodies if isinstance(bodies, list) else []
+        return [str(b["id"]) for b in bodies if isinstance(b, dict) and "id" in b and b is not own]
 
     # ---------------------------------------------------------------------------------------------- review
 
@@ -281,12 +283,15 @@ class Interview:
         for name in section.fields:
             yield from self._entries_of(question(Answers, name), (name,))
 
-    def _entries_of(self, q: Question, path: Path) -> Iterator[tuple[str, str, Callable[[], None]]]:
+    def _entries_of(
+        self, q: Question, path: Path, prefix: str = ""
+    ) -> Iterator[tuple[str, str, Callable[[], None]]]:
         current = self.session.get(path)
         if q.kind is Kind.MODEL and not q.optional:
+            inner_prefix = prefix + (f"{q.name.replace('_', ' ')}: " if len(path) > 1 else "")
             for inner in questions(q.item_model):
                 if inner.applies(current):
-                    yield from self._entries_of(inner, (*path, inner.name))
+                    yield from self._entries_of(inner, (*path, inner.name), inner_prefix)
             return
         if q.kind is Kind.GROUP:
             items = current if isinstance(current, list) else []
@@ -296,7 +301,7 @@ class Interview:
             for index, item in enumerate(items):
                 yield f"  {q.noun} {index + 1}", _label(q.item_model, item), self._editor(q, (*path, index))
             return
-        yield q.title, _summary(q, current), lambda: self._field(q, path, True)
+        yield prefix + q.title, _summary(q, current), lambda: self._field(q, path, True)
 
     def _editor(self, q: Question, path: Path) -> Callable[[], None]:
         return lambda: self._item(q, path, force=True)

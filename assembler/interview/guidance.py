@@ -1,8 +1,9 @@
-"""Guidance while the user answers: the governance rules run on the draft, and legal options explained when they matter."""
+"""Guidance as the user answers: the rules run on the draft; legal options are explained when they matter."""
 
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +20,7 @@ _JOINT_FORMS = (LegalForm.COMMITTEES_IN_COMMON.value, LegalForm.JOINT_COMMITTEE.
 
 @dataclass(frozen=True)
 class Offer:
-    """A better answer proposed after the user's own: ask ``question`` and, on yes, store ``value`` instead."""
+    """A better answer proposed after the user's: ask ``question`` and, on yes, store ``value`` instead."""
 
     question: str
     value: Any
@@ -41,7 +42,7 @@ def provisional(data: dict[str, Any]) -> Answers | None:
 
 
 def _prune(data: dict[str, Any], locs: list[tuple[int | str, ...]]) -> bool:
-    """Drop the innermost list item (else the enclosing mapping) holding each error; False if nothing could go."""
+    """Drop the innermost list item (else the enclosing mapping) holding each error; False if none can go."""
     cuts: set[tuple[int | str, ...]] = set()
     for loc in locs:
         ints = [i for i, part in enumerate(loc) if isinstance(part, int)]
@@ -72,6 +73,8 @@ class Guide:
         fresh = []
         for finding in check(answers):
             key = (finding.rule, finding.message, finding.fields)
+            if not all(_answered(data, where) for where in finding.fields):
+                continue  # it concerns answers still to come (the model's defaults stand in for them here)
             if key not in self._shown:
                 self._shown.add(key)
                 fresh.append(finding)
@@ -117,9 +120,9 @@ class Guide:
                 cjv = CHOICE_HELP[LegalForm.CJV][0].lower()
                 return (
                     [
-                        f"! {names} cannot be a voting member of {chosen}: only NHS bodies exercise statutory "
-                        "functions jointly. It could attend without a vote, or the parties could use a contractual "
-                        "board, which delegates no statutory function."
+                        f"! {names} cannot be a voting member of {chosen}: only NHS bodies exercise "
+                        "statutory functions jointly. It could attend without a vote, or the parties could "
+                        "use a contractual board, which delegates no statutory function."
                     ],
                     Offer(f"Use a {cjv} instead?", LegalForm.CJV.value),
                 )
@@ -130,8 +133,23 @@ class Guide:
         return ([], None)
 
 
+def _answered(data: dict[str, Any], where: str) -> bool:
+    """Whether the draft holds the answer at a finding's field path, e.g. ``bodies[0].voting.weights``."""
+    node: Any = data
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", where):
+        if index:
+            if not isinstance(node, list) or int(index) >= len(node):
+                return False
+            node = node[int(index)]
+        elif isinstance(node, dict) and name in node:
+            node = node[name]
+        else:
+            return False
+    return True
+
+
 def _outsiders(data: dict[str, Any]) -> list[tuple[str, PartyKind]]:
-    """Parties with a vote that are not NHS 'relevant bodies' (CICs, companies, charities, local authorities)."""
+    """Voting parties that are not NHS 'relevant bodies' (CICs, companies, charities, local authorities)."""
     found = []
     for party in data.get("parties") or []:
         kind = party.get("kind") if isinstance(party, dict) else None

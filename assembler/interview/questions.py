@@ -1,7 +1,7 @@
 """Questions read from the answers model's field metadata, and the one place that builds questionary prompts.
 
-A field's ``title`` is the question, its ``description`` the help, its type decides the prompt (select for closed
-choices, confirm for yes/no, checkbox for several choices, text with validation otherwise) and its
+A field's ``title`` is the question, its ``description`` the help, its type decides the prompt (select for
+closed choices, confirm for yes/no, checkbox for several choices, text with validation otherwise) and its
 ``json_schema_extra["when"]`` the condition under which it is asked. Nothing here re-types the wording.
 """
 
@@ -131,8 +131,8 @@ class Question:
     def applies(self, item: Any) -> bool:
         """Whether the field's ``when`` condition holds for ``item`` (the answers around it so far).
 
-        ``when`` names either a value of a closed choice beside it (``weighted``: the voting rule is weighted) or
-        a property ``is_<when>`` of the model (``company_like``: ``Party.is_company_like``).
+        ``when`` names either a value of a closed choice beside it (``weighted``: the voting rule is weighted)
+        or a property ``is_<when>`` of the model (``company_like``: ``Party.is_company_like``).
         """
         when = self.when
         if when is None:
@@ -165,14 +165,14 @@ class Question:
         return _adapter(self.model, self.name)
 
     def validate(self, value: Any) -> Any:
-        """The YAML-ready value if it is a valid answer to this question; raise ``ValueError`` with a plain message."""
+        """The YAML-ready value if it is a valid answer; else raise ``ValueError`` with a plain message."""
         try:
             return to_yaml(self.adapter.validate_python(value))
         except ValidationError as exc:
             raise ValueError(_message(exc)) from None
 
     def parse_text(self, raw: str) -> Any:
-        """Validate what the user typed in a text prompt (empty means unknown when the field may be unknown)."""
+        """Validate what the user typed (empty means unknown when the field may be unknown)."""
         raw = raw.strip()
         if not raw:
             if self.optional:
@@ -183,7 +183,7 @@ class Question:
         return self.validate(raw)
 
     def ask(self, prompter: Prompter, current: Any, *, parties: Sequence[str], bodies: Sequence[str]) -> Any:
-        """Ask this (scalar, list or mapping) question with ``current`` as the default; return the YAML-ready answer."""
+        """Ask this question with ``current`` as the default; return the YAML-ready answer."""
         message = self.title
         if self.kind is Kind.SELECT:
             return prompter.select(message, self._choices(parties, bodies), default=current, help=self.help)
@@ -219,10 +219,8 @@ class Question:
         return choices
 
     def _checkbox(self, prompter: Prompter, current: Any, parties: Sequence[str]) -> Any:
-        if self.enum is not None:
-            choices = [_choice(c) for c in self.enum]
-        else:
-            choices = [(p, p, "") for p in parties]
+        enum = self.enum
+        choices = [_choice(c) for c in enum] if enum is not None else [(p, p, "") for p in parties]
         chosen = set(current or ())
         hint = "space to tick, enter when done" + ("; none ticked = the default" if self.optional else "")
         required = not self.optional and bool(self.info.metadata)
@@ -236,7 +234,7 @@ class Question:
         return self.validate(picked)
 
     def _text_list(self, prompter: Prompter, current: Any) -> Any:
-        """One text prompt per item: edit or clear the existing ones, then add new ones until an empty answer."""
+        """One text prompt per item: edit or clear the existing ones, then add more until an empty answer."""
         items: list[str] = []
         existing = list(current or [])
         item_question = _item_text_question(self)
@@ -343,7 +341,8 @@ def to_yaml(value: Any) -> Any:
 @cache
 def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     info = model.model_fields[name]
-    return TypeAdapter(Annotated[info.annotation, *info.metadata])
+    annotation = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+    return TypeAdapter(annotation)
 
 
 @cache
@@ -385,6 +384,22 @@ def questions(model: type[BaseModel]) -> list[Question]:
     return [question(model, name) for name in model.model_fields if name != "format_version"]
 
 
+def default_at(path: Sequence[str | int]) -> Any:
+    """The model's default for the answer at ``path``; a parent's default object wins (a new body's chair
+    rotates every 12 months because ``Body.chair`` defaults so, though ``Chair.method`` has no default)."""
+    current: type[BaseModel] = m.Answers
+    result: Any = None
+    for part in path:
+        if isinstance(part, int):
+            result = None  # a new item starts from its own model's defaults
+            continue
+        q = question(current, part)
+        result = result[part] if isinstance(result, dict) and part in result else q.default()
+        if q.kind in (Kind.MODEL, Kind.GROUP):
+            current = q.item_model
+    return result
+
+
 def model_at(path: Sequence[str | int]) -> type[BaseModel] | None:
     """The model whose fields sit at ``path`` in the answers (``None`` for a mapping such as weights)."""
     current: type[BaseModel] = m.Answers
@@ -404,7 +419,7 @@ def model_at(path: Sequence[str | int]) -> type[BaseModel] | None:
 
 
 class Prompter:
-    """Builds and runs every questionary prompt; ``input``/``output`` are injected for tests (prompt_toolkit)."""
+    """Builds and runs every questionary prompt; tests inject prompt_toolkit ``input`` and ``output``."""
 
     def __init__(
         self, *, echo: Callable[[str], None], input: Any = None, output: Any = None, trace: bool = False
@@ -499,7 +514,9 @@ class Prompter:
                 return str(exc)
             return True
 
-        prompt = self._q.text(message, default=default, validate=validate, instruction=hint or None, **self._io)
+        prompt = self._q.text(
+            message, default=default, validate=validate, instruction=hint or None, **self._io
+        )
         raw = self._run(prompt, message)
         return REVIEW if raw is REVIEW else parse(raw)
 

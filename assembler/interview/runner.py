@@ -1,4 +1,4 @@
-"""Running an interview from start to finish: the file, the terminal, interrupts, the final check and build."""
+"""An interview from start to finish: the file, the terminal, interrupts, the final check and the build."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 """The interview's draft: a partial answers file, saved atomically after every answer, comments kept.
 
-A half-finished collaborative is not yet a valid ``Answers`` (required answers are missing), so the draft is the
-YAML mapping itself, updated in place; each value put into it has been validated against its own field first, so
-the file only ever holds valid answers. A key that is present has been answered (an explicit null is an answer:
-"unknown"); resuming asks the first key that is missing.
+A half-finished collaborative is not yet a valid ``Answers`` (required answers are missing), so the draft is
+the YAML mapping itself, updated in place; each value put into it has been validated against its own field
+first, so the file only ever holds valid answers. A key that is present has been answered (an explicit null
+is an answer: "unknown"); resuming asks the first key that is missing.
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ from .questions import model_at
 
 __all__ = ["MISSING", "Session"]
 
-Path_ = tuple[str | int, ...]
-
 MISSING = object()
 """What ``Session.get`` returns for a question not yet answered."""
 
@@ -39,7 +37,7 @@ class Session:
 
     @classmethod
     def open(cls, path: Path) -> Session:
-        """Resume ``path`` if it exists (without requiring it to be complete), else start a new draft there."""
+        """Resume ``path`` if it exists (it need not be complete), else start a new draft there."""
         if path.exists():
             # The loader's own reading and YAML parsing (file, line and fix in every message), without the
             # whole-model validation a partial draft cannot pass yet.
@@ -80,7 +78,7 @@ class Session:
         return plain
 
     def answers(self) -> Answers:
-        """The whole draft validated as ``Answers``; raise ``InputError`` naming every missing or wrong answer."""
+        """The whole draft as ``Answers``; raise ``InputError`` naming every missing or wrong answer."""
         try:
             return Answers.model_validate(self.data())
         except ValidationError as exc:
@@ -91,7 +89,7 @@ class Session:
 
     def set(self, path: Sequence[str | int], value: Any) -> None:
         """Store one validated, YAML-ready answer and save."""
-        parent = self._container(path[:-1])
+        parent = self._container(path)
         key = path[-1]
         if isinstance(key, int):
             assert isinstance(parent, list)
@@ -109,14 +107,14 @@ class Session:
 
     def delete(self, path: Sequence[str | int]) -> None:
         """Forget an answer (a list item, or a field whose condition no longer holds) and save."""
-        parent = self.get(path[:-1])
+        parent: Any = self.get(path[:-1])
         key = path[-1]
-        if (isinstance(parent, list) and isinstance(key, int) and key < len(parent)) or (
-            isinstance(parent, dict) and key in parent
-        ):
-            del parent[key]
-        else:
+        if parent is MISSING or parent is None:
             return
+        present = key < len(parent) if isinstance(parent, list) and isinstance(key, int) else key in parent
+        if not present:
+            return
+        del parent[key]
         self.save()
 
     def save(self) -> None:
@@ -124,16 +122,12 @@ class Session:
         answers_file._yaml().dump(self.document, stream)
         write_atomic(self.path, stream.getvalue().encode("utf-8"))
 
-    def _container(self, path: Path_ | Sequence[str | int]) -> Any:
-        """The mapping or list at ``path``, creating missing mappings (in model order) on the way."""
+    def _container(self, path: Sequence[str | int]) -> Any:
+        """The mapping or list holding the answer at ``path``, created (in model order) when missing."""
         node: Any = self.document
-        for depth, part in enumerate(path):
+        for depth, part in enumerate(path[:-1]):
             if isinstance(part, str) and (part not in node or node[part] is None):
-                created: Any = (
-                    []
-                    if isinstance(path[depth + 1] if depth + 1 < len(path) else None, int)
-                    else CommentedMap()
-                )
+                created: Any = [] if isinstance(path[depth + 1], int) else CommentedMap()
                 if part in node:
                     node[part] = created
                 else:
