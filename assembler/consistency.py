@@ -20,7 +20,9 @@ __all__ = [
     "BINDING_FORMS",
     "CONSISTENCY_RULES",
     "MAJORITY_RULES",
+    "RULE_NAMES",
     "ConsistencyRule",
+    "and_list",
     "deciding_bodies",
     "is_member",
     "party_path",
@@ -32,6 +34,15 @@ MAJORITY_RULES = frozenset(
     {DecisionRule.SIMPLE_MAJORITY, DecisionRule.QUALIFIED_MAJORITY, DecisionRule.WEIGHTED}
 )
 """Voting rules under which a party can be outvoted."""
+
+RULE_NAMES = {
+    DecisionRule.CONSENSUS: "consensus",
+    DecisionRule.UNANIMOUS: "unanimity",
+    DecisionRule.SIMPLE_MAJORITY: "simple majority",
+    DecisionRule.QUALIFIED_MAJORITY: "qualified majority",
+    DecisionRule.WEIGHTED: "weighted vote",
+}
+"""Decision rules as they read in a sentence."""
 
 BINDING_FORMS = frozenset({LegalForm.CJV, LegalForm.LEAD_PROVIDER, LegalForm.JOINT_COMMITTEE})
 """Forms in which one body's decision binds every party."""
@@ -87,8 +98,11 @@ def party_path(a: Answers, short_name: str) -> str:
     return "parties" if index is None else f"parties[{index}]"
 
 
-def _names(items: list[str]) -> str:
-    return ", ".join(items)
+def and_list(items: list[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C`` (empty for none)."""
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 # ------------------------------------------------------------------------------------------- R10, R11, R17
@@ -119,7 +133,7 @@ def _quorum(r: Rule, a: Answers) -> Iterator[Finding]:
             )
             if silent:
                 yield r.error(
-                    f"The quorum of {b.name} needs each party, but {_names(silent)} has no voting member "
+                    f"The quorum of {b.name} needs each party, but {and_list(silent)} has no voting member "
                     "on it.",
                     [f"bodies[{bi}].quorum.each_party", f"bodies[{bi}].members"],
                     "give each party a voting member, or set quorum.each_party: false",
@@ -139,7 +153,7 @@ def _votes(r: Rule, a: Answers) -> Iterator[Finding]:
         v = b.voting
         if v.casting_vote and v.rule in {DecisionRule.CONSENSUS, DecisionRule.UNANIMOUS}:
             yield r.error(
-                f"{b.name} decides by {v.rule.value}, so a casting vote has nothing to break.",
+                f"{b.name} decides by {RULE_NAMES[v.rule]}, so a casting vote has nothing to break.",
                 [f"bodies[{bi}].voting.casting_vote", f"bodies[{bi}].voting.rule"],
                 "set voting.casting_vote: false, or choose a majority voting rule",
             )
@@ -154,14 +168,14 @@ def _weights(r: Rule, bi: int, b: Body) -> Iterator[Finding]:
     missing = sorted({m.party for m in b.voting_members()} - set(weights))
     if missing:
         yield r.error(
-            f"{b.name} uses weighted votes but sets no weight for {_names(missing)}.",
+            f"{b.name} uses weighted votes but sets no weight for {and_list(missing)}.",
             [path],
             "give every voting party a weight in voting.weights",
         )
     not_positive = sorted(name for name, w in weights.items() if w <= 0)
     if not_positive:
         yield r.error(
-            f"The vote weights of {_names(not_positive)} on {b.name} are not positive.",
+            f"The vote weights of {and_list(not_positive)} on {b.name} are not positive.",
             [f"{path}.{name}" for name in not_positive],
             "give each weight as a whole number of at least 1",
         )
@@ -180,8 +194,7 @@ def _weights(r: Rule, bi: int, b: Body) -> Iterator[Finding]:
     "R17",
     "Dispute tiers escalate in order with positive time limits",
     "NHS Standard Contract GC14 pattern (negotiation → mediation → expert determination; primary text not "
-    "read "
-    "here); CEDR Model Mediation Procedure and Agreement (2020 edition)",
+    "read here); CEDR Model Mediation Procedure and Agreement (2020 edition)",
     unverified=True,
 )
 def _disputes(r: Rule, a: Answers) -> Iterator[Finding]:
@@ -248,7 +261,7 @@ def _body_parents(r: Rule, a: Answers) -> Iterator[Finding]:
                 f"{b.name} reports to '{b.parent}', which is not the id of any body.",
                 [f"bodies[{bi}].parent"],
                 "use one of: "
-                + _names([x.id for x in a.bodies if x.id != b.id])
+                + ", ".join(x.id for x in a.bodies if x.id != b.id)
                 + "; or null for the top body",
             )
     parent: dict[str, str | None] = {}
@@ -319,7 +332,7 @@ def _one_host(r: Rule, a: Answers) -> Iterator[Finding]:
     hosts = [(i, p) for i, p in enumerate(a.parties) if PartyRole.HOST in p.roles]
     if len(hosts) > 1:
         yield r.error(
-            f"{_names([p.short_name for _, p in hosts])} are all hosts; the documents provide for one.",
+            f"{and_list([p.short_name for _, p in hosts])} are all hosts; the documents provide for one.",
             [f"parties[{i}].roles" for i, _ in hosts],
             "keep the host role on one party only",
         )

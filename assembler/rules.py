@@ -10,6 +10,8 @@ from enum import StrEnum
 from .consistency import (
     CONSISTENCY_RULES,
     MAJORITY_RULES,
+    RULE_NAMES,
+    and_list,
     deciding_bodies,
     is_member,
     party_path,
@@ -17,6 +19,7 @@ from .consistency import (
 from .model import (
     NHS_RELEVANT_BODIES,
     Answers,
+    DecisionRule,
     DocumentForm,
     DocumentKind,
     LegalForm,
@@ -144,7 +147,7 @@ def _members_of_kind(a: Answers, kind: PartyKind) -> list[tuple[int, Party]]:
 
 
 def _names(parties: list[tuple[int, Party]]) -> str:
-    return ", ".join(p.short_name for _, p in parties)
+    return and_list([p.short_name for _, p in parties])
 
 
 def _scan(text: str, patterns: dict[str, re.Pattern[str]]) -> list[str]:
@@ -163,8 +166,7 @@ def _regex(pattern: str) -> re.Pattern[str]:
     "R1",
     "Only NHS relevant bodies vote where statutory functions are exercised jointly",
     "NHS Act 2006 s65Z5/s65Z6, inserted by s71 Health and Care Act 2022 (section text not read here: "
-    "secondary "
-    "sources); s47A; NHS Providers / Browne Jacobson practical guide on joint ventures",
+    "secondary sources); s47A; NHS Providers / Browne Jacobson practical guide on joint ventures",
     unverified=True,
 )
 def _relevant_bodies(r: Rule, a: Answers) -> Iterator[Finding]:
@@ -179,12 +181,10 @@ def _relevant_bodies(r: Rule, a: Answers) -> Iterator[Finding]:
             flagged.add(p.short_name)
             yield r.error(
                 f"{p.short_name} ({label(p.kind)}) is not an NHS relevant body, so it cannot vote on "
-                f"{b.name} "
-                f"in {_FORM_NAMES[a.legal_form]}.",
+                f"{b.name}, which exercises NHS functions as {_FORM_NAMES[a.legal_form]}.",
                 [f"bodies[{bi}].members[{mi}].party", "legal_form"],
                 "make its members non-voting (voting: false), or use legal_form: cjv, a contractual board "
-                "that "
-                "delegates no statutory function",
+                "that delegates no statutory function",
             )
 
 
@@ -192,8 +192,7 @@ def _relevant_bodies(r: Rule, a: Answers) -> Iterator[Finding]:
     "R2",
     "A foundation trust's committee in common contains only its directors",
     "NHS Act 2006 Sch 7 para 15(3) (confirmed, pre-2022 wording); the 2022 change for joint committees: "
-    "secondary "
-    "sources only",
+    "secondary sources only",
     unverified=True,
 )
 def _ft_committee_directors(r: Rule, a: Answers) -> Iterator[Finding]:
@@ -207,12 +206,10 @@ def _ft_committee_directors(r: Rule, a: Answers) -> Iterator[Finding]:
             status = "is not" if m.board_director is False else "is not recorded as"
             yield r.error(
                 f"The {m.role} of {p.short_name} {status} a director of the trust, so cannot sit on its "
-                "committee "
-                f"in common ({b.name}).",
+                f"committee in common ({b.name}).",
                 [f"bodies[{bi}].members[{mi}].board_director"],
                 "set board_director: true if they are a director; otherwise let them attend without "
-                "membership, "
-                "or use a s65Z6 joint committee",
+                "membership, or use a s65Z6 joint committee",
             )
 
 
@@ -223,8 +220,8 @@ def _nhs_england_limits(r: Rule, a: Answers) -> Iterator[Finding]:
         if p is not None and p.kind == PartyKind.NHS_ENGLAND:
             yield r.warning(
                 "NHS England cannot delegate the functions listed in regulation 2 of SI 2022/642 (e.g. "
-                "NHS Act 2006 "
-                f"ss14Z25, 14Z26, 14Z28, 14Z59–14Z62, 27B–27D and 33): check that '{d.function}' is not one.",
+                "NHS Act 2006 ss14Z25, 14Z26, 14Z28, 14Z59–14Z62, 27B–27D and 33): check that "
+                f"'{d.function}' is not one.",
                 [f"delegations[{di}].function", f"delegations[{di}].from_party"],
                 "check the function against regulation 2 and remove the delegation if it is listed",
             )
@@ -233,8 +230,8 @@ def _nhs_england_limits(r: Rule, a: Answers) -> Iterator[Finding]:
 @rule(
     "R4",
     "A local authority does not delegate to an NHS joint committee",
-    "s75 NHS Act 2006 and the 2000 partnership regulations; Local Government Act 1972 s101 (local authority "
-    "delegation)",
+    "s75 NHS Act 2006 and the 2000 partnership regulations; Local Government Act 1972 s101 (local "
+    "authority delegation)",
 )
 def _local_authority_delegation(r: Rule, a: Answers) -> Iterator[Finding]:
     if a.legal_form not in STATUTORY_FORMS:
@@ -246,8 +243,8 @@ def _local_authority_delegation(r: Rule, a: Answers) -> Iterator[Finding]:
                 f"{p.short_name} is a local authority, so it cannot delegate its functions to "
                 f"'{d.to_body}' in {_FORM_NAMES[a.legal_form]} of NHS bodies.",
                 [f"delegations[{di}].from_party", f"delegations[{di}].to_body"],
-                "remove the delegation and use a section 75 partnership agreement (or the council's own s101 "
-                "arrangements) instead",
+                "remove the delegation and use a section 75 partnership agreement (or the council's own "
+                "s101 arrangements) instead",
             )
 
 
@@ -262,8 +259,8 @@ _CORPORATE_GOVERNANCE = {
 @rule(
     "R5",
     "Corporate governance functions are not delegated",
-    "NHS England statutory guidance 'Arrangements for delegation and joint exercise of statutory functions' "
-    "(issued under s65Z7; the current edition supersedes September 2022; paragraphs unverified)",
+    "NHS England statutory guidance 'Arrangements for delegation and joint exercise of statutory "
+    "functions' (issued under s65Z7; the current edition supersedes September 2022; paragraphs unverified)",
     unverified=True,
 )
 def _corporate_governance(r: Rule, a: Answers) -> Iterator[Finding]:
@@ -276,7 +273,7 @@ def _corporate_governance(r: Rule, a: Answers) -> Iterator[Finding]:
     for path, text in texts:
         for what in _scan(text, _CORPORATE_GOVERNANCE):
             yield r.error(
-                f"'{text}' gives the collaborative {what}, which stays with each party's own board.",
+                f"'{text}' would hand {what} to the collaborative, but it stays with each party's own board.",
                 [path],
                 "remove it; list it in decisions.party_reserved_matters instead",
             )
@@ -315,8 +312,7 @@ def _governors(r: Rule, a: Answers) -> Iterator[Finding]:
         for what in _scan(text, _GOVERNOR_FUNCTIONS):
             yield r.error(
                 f"'{text}' looks like {what}, a statutory function of {trust}'s council of governors that "
-                "cannot "
-                "be delegated.",
+                "cannot be delegated.",
                 [path],
                 "remove it: it stays with the council of governors",
             )
@@ -352,9 +348,8 @@ def _committees_in_common(r: Rule, a: Answers) -> Iterator[Finding]:
     for bi, b in deciding_bodies(a):
         if b.voting.rule in MAJORITY_RULES:
             yield r.error(
-                f"{b.name} votes by {label(b.voting.rule).lower()} across bodies, but in committees in "
-                "common each "
-                "committee decides only for its own body.",
+                f"{b.name} decides by {RULE_NAMES[b.voting.rule]} across bodies, but in committees in "
+                "common each committee decides only for its own body.",
                 [f"bodies[{bi}].voting.rule", "legal_form"],
                 "use consensus or unanimity, each committee deciding for its own body",
             )
@@ -375,13 +370,33 @@ def _minority_protection(r: Rule, a: Answers) -> Iterator[Finding]:
     for bi, b in deciding_bodies(a):
         if b.voting.rule in MAJORITY_RULES:
             yield r.warning(
-                f"{b.name} votes by {label(b.voting.rule).lower()} with no reserved matters, so a party "
-                "can be "
-                "outvoted on anything.",
+                f"{b.name} decides by {RULE_NAMES[b.voting.rule]} with no reserved matters, so a party can "
+                "be outvoted on anything.",
                 [f"bodies[{bi}].voting.rule", "decisions.reserved_matters"],
                 "list reserved matters (decided by unanimity, locked gateways or referral to each party's "
                 "board)",
             )
+
+
+_FUND_ELEMENTS = {
+    "aims_and_outcomes": "its aims and outcomes",
+    "functions": "the functions it covers",
+    "contributions": "each party's contribution",
+    "contribution_changes": "how contributions may change",
+    "people_and_services": "the people and services it covers",
+    "resources": "the staff, goods or accommodation provided",
+    "shortfall_and_surplus": "how a shortfall or surplus is dealt with",
+    "host": "which party hosts it",
+    "fund_manager": "who manages it",
+    "authorisation": "who authorises payments from it",
+    "monitoring_and_reporting": "how it is monitored and reported",
+    "audit": "how it is audited",
+    "duration": "how long it lasts",
+    "review": "how it is reviewed",
+    "variation": "how it may be varied",
+    "termination": "what happens to it on termination or exit",
+}
+"""The R12 elements as they read in a sentence, by ``PooledFund`` field."""
 
 
 @rule(
@@ -394,11 +409,10 @@ def _pooled_fund(r: Rule, a: Answers) -> Iterator[Finding]:
     fund = a.finance.pooled_fund
     if fund is None:
         return
-    for name, info in PooledFund.model_fields.items():
+    for name in PooledFund.model_fields:
         if getattr(fund, name) in (None, [], {}):
-            question = (info.title or name).rstrip("?")
             yield r.error(
-                f"The pooled fund does not say {question[0].lower()}{question[1:]}.",
+                f"The pooled fund does not state {_FUND_ELEMENTS.get(name, name.replace('_', ' '))}.",
                 [f"finance.pooled_fund.{name}"],
                 f"answer finance.pooled_fund.{name}",
             )
@@ -438,9 +452,8 @@ def _execution(r: Rule, a: Answers) -> Iterator[Finding]:
             why = _DEED_FORMALITY_UNKNOWN.get(p.kind)
             if why is not None:
                 yield r.warning(
-                    f"The {label(kind)} is a deed, but {p.short_name}'s formalities for executing a deed "
-                    "are unknown "
-                    f"({why}).",
+                    f"The {label(kind).lower()} is a deed, but {p.short_name}'s formalities for executing "
+                    f"a deed are unknown ({why}).",
                     [f"documents.{kind.value}.form", f"{party_path(a, p.short_name)}.kind"],
                     "confirm how the party executes a deed and complete its execution block, or sign under "
                     "hand",
@@ -464,10 +477,10 @@ def _mou(r: Rule, a: Answers) -> Iterator[Finding]:
             "remove the delegation, or choose a binding legal form (e.g. cjv)",
         )
     for bi, b in enumerate(a.bodies):
-        if b.parent is None and b.voting.rule != "consensus":
+        if b.parent is None and b.voting.rule != DecisionRule.CONSENSUS:
             yield r.error(
                 f"Under an MoU {b.name} only makes recommendations, so it cannot decide by "
-                f"{label(b.voting.rule).lower()}.",
+                f"{RULE_NAMES[b.voting.rule]}.",
                 [f"bodies[{bi}].voting.rule", "legal_form"],
                 "set voting.rule: consensus, or choose a binding legal form (e.g. cjv)",
             )
