@@ -79,6 +79,40 @@ def check(answers: Path, fmt: str) -> None:
         sys.exit(1)
 
 
+# ------------------------------------------------------------------------------------------------- build
+
+
+@main.command()
+@click.argument("answers", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), help="Output folder (default: out/<answers name>).")
+@click.option("--only", help="Comma-separated documents to build: mou,cjv,tor,sod,dra (default: all).")
+@click.option("--clean", is_flag=True, help="Clean copies: no drafting notes (files end in -clean).")
+@click.option("--pdf", is_flag=True, help="Also convert to PDF with LibreOffice, where installed.")
+@handle_errors
+def build(answers: Path, out_dir: Path | None, only: str | None, clean: bool, pdf: bool) -> None:
+    """Build the Word documents for an answers file (exit 1 if the governance rules find errors)."""
+    from .assembly import FindingsError, parse_only
+    from .assembly import build as run_build
+    from .report import summary_lines
+
+    kinds = parse_only(only)
+    try:
+        result = run_build(answers, out_dir=out_dir, only=kinds, clean=clean, pdf=pdf)
+    except FindingsError as exc:
+        print_findings(exc.findings, title=str(answers))
+        click.echo(exc.message, err=True)
+        sys.exit(1)
+    for path in result.written:
+        click.echo(f"wrote {path}")
+    if result.report_path is not None:
+        click.echo(f"wrote {result.report_path}")
+        report = json.loads(result.report_path.read_text(encoding="utf-8"))
+        for line in summary_lines(report):
+            click.echo(f"  {line}")
+    if result.pdf_message:
+        click.echo(result.pdf_message)
+
+
 def print_findings(findings: list[Any], *, title: str) -> None:
     """A table of findings (or one line when there are none)."""
     console = _console()
