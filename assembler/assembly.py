@@ -94,7 +94,7 @@ def build(
     templates = templates or templates_root()
     out = Path(out_dir) if out_dir is not None else Path("out") / answers_path.stem
     wanted = list(only) if only is not None else list(DocumentKind)
-    env = make_environment(library.root / "macros")
+    env = make_environment(library=library)
     digest = answers_hash(answers_path) if answers_path.is_file() else ""
 
     result = BuildResult(answers_path=answers_path, out_dir=out, findings=findings)

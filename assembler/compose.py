@@ -255,7 +255,7 @@ def _expand_definitions(
                 problems=[Problem("clause_library/terms/", term, "defined term is used but not defined", "add it to a file in clause_library/terms/")]
             )
         parsed = markup.Parsed()
-        text = env.from_string(definition.for_document(kind)).render(context).strip()
+        text = env.get_template(f"term:{term}@{kind.value}").render(context).strip()
         rendered[term] = markup.parse_inline(text, parsed)
         placeholders.extend(parsed.placeholders)
         pending.extend(t for t in parsed.terms if t not in rendered)

@@ -147,112 +147,186 @@ class DocumentKind(StrEnum):
     DRA = "dra"
 
 
-CHOICE_HELP: dict[StrEnum, tuple[str, str]] = {
-    PartyKind.NHS_TRUST: ("NHS trust", "A statutory NHS trust (NHS Act 2006 s25)."),
-    PartyKind.NHS_FOUNDATION_TRUST: (
-        "NHS foundation trust",
-        "A public benefit corporation with a council of governors (NHS Act 2006 s30).",
-    ),
-    PartyKind.ICB: ("Integrated care board", "The statutory commissioner for an integrated care system."),
-    PartyKind.NHS_ENGLAND: ("NHS England", "NHS England itself, usually as a delegating commissioner."),
-    PartyKind.LOCAL_AUTHORITY: (
-        "Local authority",
-        "A county, unitary, borough or district council. It cannot sit with a vote on an NHS joint committee.",
-    ),
-    PartyKind.CIC: (
-        "Community interest company",
-        "A company limited by guarantee or shares with a community interest statement. Not an NHS body: it "
-        "cannot vote in a joint committee or committees in common exercising NHS functions.",
-    ),
-    PartyKind.COMPANY: ("Company", "Any other company registered under the Companies Act 2006."),
-    PartyKind.CHARITY: ("Charity", "A registered charity (company, CIO or trust)."),
-    PartyKind.OTHER: ("Other", "Any other kind of organisation: describe it in the drafting notes."),
-    PartyRole.MEMBER: ("Member", "A full party to the collaborative with a seat and a vote."),
-    PartyRole.HOST: ("Host", "Hosts the collaborative's team, budget or contracts on behalf of the others."),
-    PartyRole.LEAD_PROVIDER: (
-        "Lead provider",
-        "Holds the commissioner contract and sub-contracts services to the other parties.",
-    ),
-    PartyRole.ASSOCIATE: ("Associate", "Takes part in some work without full membership or a vote."),
-    PartyRole.OBSERVER: ("Observer", "Attends and receives papers; no vote."),
-    LegalForm.MOU_ONLY: (
-        "Memorandum of understanding only",
-        "An advisory collaborative: nothing is delegated, every decision goes back to each party's own board. "
-        "Simple and quick, but the collaborative itself cannot decide anything.",
-    ),
-    LegalForm.CJV: (
-        "Contractual joint venture (contractual board)",
-        "A binding agreement sets up a collaborative board with no new legal entity. Works with any kind of "
-        "party, including CICs, companies and local authorities, because no statutory function is delegated.",
-    ),
-    LegalForm.LEAD_PROVIDER: (
-        "Lead provider",
-        "One party holds the contract with the commissioner and sub-contracts to the others.",
-    ),
-    LegalForm.COMMITTEES_IN_COMMON: (
-        "Committees in common",
-        "Each NHS body sets up its own committee; they meet together but each decides only for its own body. "
-        "Only NHS bodies' directors can be voting members, so a CIC or local authority cannot take part with a vote.",
-    ),
-    LegalForm.JOINT_COMMITTEE: (
-        "Joint committee (NHS Act 2006 s65Z6)",
-        "One committee exercises functions delegated by NHS bodies jointly. Only NHS 'relevant bodies' (trusts, "
-        "foundation trusts, ICBs, NHS England) may be members with a vote.",
-    ),
-    BodyKind.BOARD: ("Collaborative board", "The main decision-making or advisory body."),
-    BodyKind.SUB_COMMITTEE: ("Sub-committee", "Reports to another body, e.g. quality or performance."),
-    BodyKind.OPERATIONAL_GROUP: ("Operational group", "Runs day-to-day joint delivery, e.g. a joint operational group."),
-    BodyKind.LEADERSHIP_TEAM: ("Leadership team", "An executive team led by a lead director."),
-    BodyKind.REFERENCE_GROUP: ("Reference group", "An advisory group, e.g. a clinical reference group."),
-    ChairMethod.ROTATING: ("Rotating between parties", "The chair passes from party to party for a set period."),
-    ChairMethod.INDEPENDENT: ("Independent chair", "A chair who belongs to none of the parties."),
-    ChairMethod.NAMED_PARTY: ("A named party", "A member from one named party always chairs."),
-    DecisionRule.CONSENSUS: ("Consensus", "Decisions are reached by agreement without a formal vote."),
-    DecisionRule.UNANIMOUS: ("Unanimous", "Every voting member present must agree."),
-    DecisionRule.SIMPLE_MAJORITY: ("Simple majority", "More than half of the votes cast."),
-    DecisionRule.QUALIFIED_MAJORITY: ("Qualified majority", "At least a set percentage of the votes cast."),
-    DecisionRule.WEIGHTED: ("Weighted votes", "Each party's vote counts by a set weight."),
-    ReservedMechanism.UNANIMITY: ("Unanimity", "Reserved matters need every party's agreement at the board."),
-    ReservedMechanism.LOCKED_GATEWAY: (
-        "Locked gateways",
-        "A reserved matter cannot proceed past a gateway until every party has agreed it.",
-    ),
-    ReservedMechanism.REFERRAL_TO_BOARDS: (
-        "Referral to each party's board",
-        "A reserved matter goes back to each party's own board for approval.",
-    ),
-    Frequency.WEEKLY: ("Weekly", ""),
-    Frequency.FORTNIGHTLY: ("Fortnightly", ""),
-    Frequency.MONTHLY: ("Monthly", ""),
-    Frequency.BIMONTHLY: ("Every two months", ""),
-    Frequency.QUARTERLY: ("Quarterly", ""),
-    CostMethod.EQUAL: ("Equal shares", "Each party meets an equal share of the shared costs."),
-    CostMethod.FIXED_SHARES: ("Fixed shares", "Each party meets a fixed percentage."),
-    CostMethod.PROPORTIONAL_TO_INCOME: (
-        "In proportion to contract income",
-        "Shares follow each party's income under its commissioner contract.",
-    ),
-    CostMethod.ACTIVITY_BASED: ("By activity", "Shares follow each party's use of the shared services."),
-    CostMethod.NO_SHARED_COSTS: ("No shared costs", "Each party meets its own costs."),
-    CostSplit.EQUAL: ("Equally", "Mediation costs are split equally."),
-    CostSplit.AS_COST_SHARES: ("As the cost shares", "Mediation costs follow the agreed cost shares."),
-    CostSplit.AS_MEDIATOR_DIRECTS: ("As the mediator directs", ""),
-    FinalForum.COURTS: ("The courts of England and Wales", ""),
-    FinalForum.ICB: ("Referral to the integrated care board", "The ICB is asked to decide or facilitate."),
-    FinalForum.NHS_ENGLAND: ("Referral to NHS England", ""),
-    FinalForum.ARBITRATION: ("Arbitration", "Final and binding arbitration under the Arbitration Act 1996."),
-    DocumentForm.UNDER_HAND: ("Signed under hand", "A simple contract, signed by authorised signatories."),
-    DocumentForm.DEED: (
-        "Executed as a deed",
-        "Needed where there is no consideration or a longer limitation period is wanted; each party executes "
-        "with the formalities its legal kind requires.",
-    ),
-    DocumentKind.MOU: ("Memorandum of understanding", ""),
-    DocumentKind.CJV: ("Collaboration (contractual joint venture) agreement", ""),
-    DocumentKind.TOR: ("Terms of reference", ""),
-    DocumentKind.SOD: ("Scheme of delegation", ""),
-    DocumentKind.DRA: ("Dispute resolution annex", ""),
-}
+class ChoiceHelp:
+    """Label and explanation of every closed choice, keyed by the member itself.
+
+    Members of different enums can share a value (``LegalForm.CJV`` and ``DocumentKind.CJV`` are both "cjv"), so
+    entries are stored by (enum class, value), never by the value alone.
+    """
+
+    def __init__(self, entries: list[tuple[StrEnum, str, str]]) -> None:
+        self._entries: dict[tuple[type[StrEnum], str], tuple[str, str]] = {}
+        self._members: list[StrEnum] = []
+        for member, text, help_text in entries:
+            self.add(member, text, help_text)
+
+    def add(self, member: StrEnum, text: str, help_text: str) -> None:
+        self._entries[(type(member), member.value)] = (text, help_text)
+        self._members.append(member)
+
+    def __getitem__(self, member: StrEnum) -> tuple[str, str]:
+        return self._entries[(type(member), member.value)]
+
+    def __contains__(self, member: object) -> bool:
+        return isinstance(member, StrEnum) and (type(member), member.value) in self._entries
+
+    def get(self, member: StrEnum, default: tuple[str, str] | None = None) -> tuple[str, str] | None:
+        return self._entries.get((type(member), member.value), default)
+
+    def items(self) -> list[tuple[StrEnum, tuple[str, str]]]:
+        return [(m, self[m]) for m in self._members]
+
+    def members(self, enum: type[StrEnum]) -> list[StrEnum]:
+        return [m for m in self._members if type(m) is enum]
+
+
+CHOICE_HELP: ChoiceHelp = ChoiceHelp(
+    [
+        (PartyKind.NHS_TRUST, "NHS trust", "A statutory NHS trust (NHS Act 2006 s25)."),
+        (
+            PartyKind.NHS_FOUNDATION_TRUST,
+            "NHS foundation trust",
+            "A public benefit corporation with a council of governors (NHS Act 2006 s30).",
+        ),
+        (PartyKind.ICB, "Integrated care board", "The statutory commissioner for an integrated care system."),
+        (PartyKind.NHS_ENGLAND, "NHS England", "NHS England itself, usually as a delegating commissioner."),
+        (
+            PartyKind.LOCAL_AUTHORITY,
+            "Local authority",
+            "A county, unitary, borough or district council. It cannot sit with a vote on an NHS joint committee.",
+        ),
+        (
+            PartyKind.CIC,
+            "Community interest company",
+            "A company limited by guarantee or shares with a community interest statement. Not an NHS body: it cannot vote in a joint committee or committees in common exercising NHS functions.",
+        ),
+        (PartyKind.COMPANY, "Company", "Any other company registered under the Companies Act 2006."),
+        (PartyKind.CHARITY, "Charity", "A registered charity (company, CIO or trust)."),
+        (PartyKind.OTHER, "Other", "Any other kind of organisation: describe it in the drafting notes."),
+        (PartyRole.MEMBER, "Member", "A full party to the collaborative with a seat and a vote."),
+        (
+            PartyRole.HOST,
+            "Host",
+            "Hosts the collaborative's team, budget or contracts on behalf of the others.",
+        ),
+        (
+            PartyRole.LEAD_PROVIDER,
+            "Lead provider",
+            "Holds the commissioner contract and sub-contracts services to the other parties.",
+        ),
+        (PartyRole.ASSOCIATE, "Associate", "Takes part in some work without full membership or a vote."),
+        (PartyRole.OBSERVER, "Observer", "Attends and receives papers; no vote."),
+        (
+            LegalForm.MOU_ONLY,
+            "Memorandum of understanding only",
+            "An advisory collaborative: nothing is delegated, every decision goes back to each party's own board. Simple and quick, but the collaborative itself cannot decide anything.",
+        ),
+        (
+            LegalForm.CJV,
+            "Contractual joint venture (contractual board)",
+            "A binding agreement sets up a collaborative board with no new legal entity. Works with any kind of party, including CICs, companies and local authorities, because no statutory function is delegated.",
+        ),
+        (
+            LegalForm.LEAD_PROVIDER,
+            "Lead provider",
+            "One party holds the contract with the commissioner and sub-contracts to the others.",
+        ),
+        (
+            LegalForm.COMMITTEES_IN_COMMON,
+            "Committees in common",
+            "Each NHS body sets up its own committee; they meet together but each decides only for its own body. Only NHS bodies' directors can be voting members, so a CIC or local authority cannot take part with a vote.",
+        ),
+        (
+            LegalForm.JOINT_COMMITTEE,
+            "Joint committee (NHS Act 2006 s65Z6)",
+            "One committee exercises functions delegated by NHS bodies jointly. Only NHS 'relevant bodies' (trusts, foundation trusts, ICBs, NHS England) may be members with a vote.",
+        ),
+        (BodyKind.BOARD, "Collaborative board", "The main decision-making or advisory body."),
+        (BodyKind.SUB_COMMITTEE, "Sub-committee", "Reports to another body, e.g. quality or performance."),
+        (
+            BodyKind.OPERATIONAL_GROUP,
+            "Operational group",
+            "Runs day-to-day joint delivery, e.g. a joint operational group.",
+        ),
+        (BodyKind.LEADERSHIP_TEAM, "Leadership team", "An executive team led by a lead director."),
+        (BodyKind.REFERENCE_GROUP, "Reference group", "An advisory group, e.g. a clinical reference group."),
+        (
+            ChairMethod.ROTATING,
+            "Rotating between parties",
+            "The chair passes from party to party for a set period.",
+        ),
+        (ChairMethod.INDEPENDENT, "Independent chair", "A chair who belongs to none of the parties."),
+        (ChairMethod.NAMED_PARTY, "A named party", "A member from one named party always chairs."),
+        (DecisionRule.CONSENSUS, "Consensus", "Decisions are reached by agreement without a formal vote."),
+        (DecisionRule.UNANIMOUS, "Unanimous", "Every voting member present must agree."),
+        (DecisionRule.SIMPLE_MAJORITY, "Simple majority", "More than half of the votes cast."),
+        (
+            DecisionRule.QUALIFIED_MAJORITY,
+            "Qualified majority",
+            "At least a set percentage of the votes cast.",
+        ),
+        (DecisionRule.WEIGHTED, "Weighted votes", "Each party's vote counts by a set weight."),
+        (
+            ReservedMechanism.UNANIMITY,
+            "Unanimity",
+            "Reserved matters need every party's agreement at the board.",
+        ),
+        (
+            ReservedMechanism.LOCKED_GATEWAY,
+            "Locked gateways",
+            "A reserved matter cannot proceed past a gateway until every party has agreed it.",
+        ),
+        (
+            ReservedMechanism.REFERRAL_TO_BOARDS,
+            "Referral to each party's board",
+            "A reserved matter goes back to each party's own board for approval.",
+        ),
+        (Frequency.WEEKLY, "Weekly", ""),
+        (Frequency.FORTNIGHTLY, "Fortnightly", ""),
+        (Frequency.MONTHLY, "Monthly", ""),
+        (Frequency.BIMONTHLY, "Every two months", ""),
+        (Frequency.QUARTERLY, "Quarterly", ""),
+        (CostMethod.EQUAL, "Equal shares", "Each party meets an equal share of the shared costs."),
+        (CostMethod.FIXED_SHARES, "Fixed shares", "Each party meets a fixed percentage."),
+        (
+            CostMethod.PROPORTIONAL_TO_INCOME,
+            "In proportion to contract income",
+            "Shares follow each party's income under its commissioner contract.",
+        ),
+        (CostMethod.ACTIVITY_BASED, "By activity", "Shares follow each party's use of the shared services."),
+        (CostMethod.NO_SHARED_COSTS, "No shared costs", "Each party meets its own costs."),
+        (CostSplit.EQUAL, "Equally", "Mediation costs are split equally."),
+        (CostSplit.AS_COST_SHARES, "As the cost shares", "Mediation costs follow the agreed cost shares."),
+        (CostSplit.AS_MEDIATOR_DIRECTS, "As the mediator directs", ""),
+        (FinalForum.COURTS, "The courts of England and Wales", ""),
+        (
+            FinalForum.ICB,
+            "Referral to the integrated care board",
+            "The ICB is asked to decide or facilitate.",
+        ),
+        (FinalForum.NHS_ENGLAND, "Referral to NHS England", ""),
+        (
+            FinalForum.ARBITRATION,
+            "Arbitration",
+            "Final and binding arbitration under the Arbitration Act 1996.",
+        ),
+        (
+            DocumentForm.UNDER_HAND,
+            "Signed under hand",
+            "A simple contract, signed by authorised signatories.",
+        ),
+        (
+            DocumentForm.DEED,
+            "Executed as a deed",
+            "Needed where there is no consideration or a longer limitation period is wanted; each party executes with the formalities its legal kind requires.",
+        ),
+        (DocumentKind.MOU, "Memorandum of understanding", ""),
+        (DocumentKind.CJV, "Collaboration (contractual joint venture) agreement", ""),
+        (DocumentKind.TOR, "Terms of reference", ""),
+        (DocumentKind.SOD, "Scheme of delegation", ""),
+        (DocumentKind.DRA, "Dispute resolution annex", ""),
+    ]
+)
 
 NHS_RELEVANT_BODIES = frozenset(
     {PartyKind.NHS_TRUST, PartyKind.NHS_FOUNDATION_TRUST, PartyKind.ICB, PartyKind.NHS_ENGLAND}
@@ -268,20 +342,29 @@ def label(choice: StrEnum) -> str:
 
 
 class Collaborative(Strict):
-    name: Text = Field(**ask("What is the collaborative called?", "Its full name as it should appear in the documents."))
+    name: Text = Field(
+        **ask("What is the collaborative called?", "Its full name as it should appear in the documents.")
+    )
     short_name: Text | None = Field(
-        default=None, **ask("What short name or abbreviation does it use?", "Used as a defined term, e.g. MSECC.")
+        default=None,
+        **ask("What short name or abbreviation does it use?", "Used as a defined term, e.g. MSECC."),
     )
     purpose: Text | None = Field(
         default=None, **ask("What is the collaborative for?", "One or two sentences on its purpose.")
     )
-    vision: Text | None = Field(default=None, **ask("What is its vision?", "What success looks like for patients."))
+    vision: Text | None = Field(
+        default=None, **ask("What is its vision?", "What success looks like for patients.")
+    )
     objectives: list[Text] = Field(
-        default_factory=list, **ask("What are its objectives or outcome areas?", "One per item; measurable if possible.")
+        default_factory=list,
+        **ask("What are its objectives or outcome areas?", "One per item; measurable if possible."),
     )
     principles: list[Text] = Field(
         default_factory=list,
-        **ask("Which principles will guide how the parties work?", "E.g. subsidiarity, patient benefit, open book."),
+        **ask(
+            "Which principles will guide how the parties work?",
+            "E.g. subsidiarity, patient benefit, open book.",
+        ),
     )
     services_in_scope: list[Text] = Field(
         default_factory=list, **ask("Which services are in scope?", "The services the collaborative covers.")
@@ -290,37 +373,53 @@ class Collaborative(Strict):
         default_factory=list, **ask("Which services are expressly out of scope?", "Leave empty if none.")
     )
     footprint: Text | None = Field(
-        default=None, **ask("What area does it cover?", "The geographical footprint, e.g. Mid and South Essex.")
+        default=None,
+        **ask("What area does it cover?", "The geographical footprint, e.g. Mid and South Essex."),
     )
-    ics: Text | None = Field(default=None, **ask("Which integrated care system is it part of?", "Its full name."))
-    icb: Text | None = Field(default=None, **ask("Which integrated care board commissions the services?", "Full name."))
+    ics: Text | None = Field(
+        default=None, **ask("Which integrated care system is it part of?", "Its full name.")
+    )
+    icb: Text | None = Field(
+        default=None, **ask("Which integrated care board commissions the services?", "Full name.")
+    )
     background: list[Text] = Field(
         default_factory=list,
         **ask("What is the background?", "Short paragraphs of history; each becomes a recital (A), (B)..."),
     )
     effective_date: dt.date | None = Field(
-        default=None, **ask("From what date do the arrangements take effect?", "A date as YYYY-MM-DD; unknown is fine.")
+        default=None,
+        **ask("From what date do the arrangements take effect?", "A date as YYYY-MM-DD; unknown is fine."),
     )
 
 
 class Signatory(Strict):
-    name: Text | None = Field(default=None, **ask("Who signs for this party?", "Their name; leave unknown if not yet decided."))
+    name: Text | None = Field(
+        default=None, **ask("Who signs for this party?", "Their name; leave unknown if not yet decided.")
+    )
     title: Text | None = Field(default=None, **ask("What is their position?", "E.g. Chief Executive."))
 
 
 class Party(Strict):
-    short_name: Ref = Field(**ask("What short name will the documents use?", "Unique; e.g. EPUT. Other answers refer to it."))
+    short_name: Ref = Field(
+        **ask("What short name will the documents use?", "Unique; e.g. EPUT. Other answers refer to it.")
+    )
     name: Text = Field(**ask("What is the party's full legal name?", "Exactly as registered."))
-    kind: PartyKind = Field(**ask("What kind of organisation is it?", "Decides how it is described and how it signs."))
+    kind: PartyKind = Field(
+        **ask("What kind of organisation is it?", "Decides how it is described and how it signs.")
+    )
     roles: list[PartyRole] = Field(
         default_factory=lambda: [PartyRole.MEMBER],
         min_length=1,
         **ask("What roles does it have?", "A party may be a member and the host, for example."),
     )
-    address: Text | None = Field(default=None, **ask("What is its registered or principal office address?", ""))
+    address: Text | None = Field(
+        default=None, **ask("What is its registered or principal office address?", "")
+    )
     company_number: Text | None = Field(
         default=None,
-        **ask("What is its company number?", "For a CIC or company only (Companies House).", when="company_like"),
+        **ask(
+            "What is its company number?", "For a CIC or company only (Companies House).", when="company_like"
+        ),
     )
     signatory: Signatory = Field(default_factory=Signatory, **ask("Signatory", "Who signs for the party."))
 
@@ -331,8 +430,12 @@ class Party(Strict):
 
 class Member(Strict):
     party: Ref = Field(**ask("Which party does this member represent?", "A party's short name."))
-    role: Text = Field(**ask("What is the member's role?", "The post, e.g. Chief Executive; not a person's name."))
-    voting: bool = Field(default=True, **ask("Does this member vote?", "Non-voting members attend and speak."))
+    role: Text = Field(
+        **ask("What is the member's role?", "The post, e.g. Chief Executive; not a person's name.")
+    )
+    voting: bool = Field(
+        default=True, **ask("Does this member vote?", "Non-voting members attend and speak.")
+    )
     board_director: bool | None = Field(
         default=None,
         **ask(
@@ -345,28 +448,44 @@ class Member(Strict):
 class Chair(Strict):
     method: ChairMethod = Field(**ask("How is the chair chosen?", ""))
     rotation_months: int | None = Field(
-        default=None, gt=0, le=120, **ask("How long does each party hold the chair (months)?", "", when="rotating")
+        default=None,
+        gt=0,
+        le=120,
+        **ask("How long does each party hold the chair (months)?", "", when="rotating"),
     )
     party: Ref | None = Field(default=None, **ask("Which party provides the chair?", "", when="named_party"))
-    vice_chair: bool = Field(default=True, **ask("Is there a vice-chair?", "Chairs when the chair is absent."))
+    vice_chair: bool = Field(
+        default=True, **ask("Is there a vice-chair?", "Chairs when the chair is absent.")
+    )
 
 
 class Deputies(Strict):
-    allowed: bool = Field(default=True, **ask("May a member send a deputy?", "A named deputy of suitable seniority."))
-    may_vote: bool = Field(default=True, **ask("May a deputy vote?", "Only where the member's authority passes to them."))
+    allowed: bool = Field(
+        default=True, **ask("May a member send a deputy?", "A named deputy of suitable seniority.")
+    )
+    may_vote: bool = Field(
+        default=True, **ask("May a deputy vote?", "Only where the member's authority passes to them.")
+    )
 
 
 class Quorum(Strict):
-    members: int = Field(gt=0, le=100, **ask("How many voting members make a quorum?", "At most the number of voting members."))
+    members: int = Field(
+        gt=0, le=100, **ask("How many voting members make a quorum?", "At most the number of voting members.")
+    )
     each_party: bool = Field(
-        default=True, **ask("Must each party be represented for a quorum?", "Protects parties when decisions bind all.")
+        default=True,
+        **ask("Must each party be represented for a quorum?", "Protects parties when decisions bind all."),
     )
 
 
 class Meetings(Strict):
     frequency: Frequency = Field(default=Frequency.MONTHLY, **ask("How often does it meet?", ""))
-    notice_days: Days = Field(default=5, **ask("How many days' notice of a meeting?", "Papers go out with the notice."))
-    in_public: bool = Field(default=False, **ask("Does it meet in public?", "Confidential items may still be taken in private."))
+    notice_days: Days = Field(
+        default=5, **ask("How many days' notice of a meeting?", "Papers go out with the notice.")
+    )
+    in_public: bool = Field(
+        default=False, **ask("Does it meet in public?", "Confidential items may still be taken in private.")
+    )
 
 
 class Voting(Strict):
@@ -375,7 +494,8 @@ class Voting(Strict):
         default=None, **ask("What percentage of votes is needed?", "More than 50.", when="qualified_majority")
     )
     weights: dict[Ref, int] | None = Field(
-        default=None, **ask("How many votes does each party hold?", "Whole numbers, per party.", when="weighted")
+        default=None,
+        **ask("How many votes does each party hold?", "Whole numbers, per party.", when="weighted"),
     )
     casting_vote: bool = Field(
         default=False, **ask("Does the chair have a casting vote?", "Only meaningful with majority voting.")
@@ -386,9 +506,13 @@ class Body(Strict):
     id: Ident = Field(**ask("What id will answers use for this body?", "Lower case, e.g. board or jog."))
     name: Text = Field(**ask("What is the body called?", "E.g. Community Collaborative Board."))
     kind: BodyKind = Field(default=BodyKind.BOARD, **ask("What kind of body is it?", ""))
-    parent: Ident | None = Field(default=None, **ask("Which body does it report to?", "None for the top body."))
+    parent: Ident | None = Field(
+        default=None, **ask("Which body does it report to?", "None for the top body.")
+    )
     purpose: Text | None = Field(default=None, **ask("What is the body for?", ""))
-    remit: list[Text] = Field(default_factory=list, **ask("What does it do or decide?", "One item per function."))
+    remit: list[Text] = Field(
+        default_factory=list, **ask("What does it do or decide?", "One item per function.")
+    )
     members: list[Member] = Field(default_factory=list, **ask("Who are its members?", "By party and role."))
     chair: Chair = Field(default_factory=lambda: Chair(method=ChairMethod.ROTATING, rotation_months=12))
     deputies: Deputies = Field(default_factory=Deputies)
@@ -396,7 +520,9 @@ class Body(Strict):
     meetings: Meetings = Field(default_factory=Meetings)
     voting: Voting = Field(default_factory=Voting)
     secretariat: Ref | None = Field(default=None, **ask("Which party provides the secretariat?", ""))
-    review_months: int = Field(default=12, gt=0, le=120, **ask("How often are the terms of reference reviewed (months)?", ""))
+    review_months: int = Field(
+        default=12, gt=0, le=120, **ask("How often are the terms of reference reviewed (months)?", "")
+    )
 
     def voting_members(self) -> list[Member]:
         return [m for m in self.members if m.voting]
@@ -412,26 +538,34 @@ class UrgentDecisions(Strict):
 
 class Decisions(Strict):
     reserved_matters: list[Text] = Field(
-        default_factory=list, **ask("Which matters are reserved?", "Decisions that need every party's agreement.")
+        default_factory=list,
+        **ask("Which matters are reserved?", "Decisions that need every party's agreement."),
     )
     reserved_mechanism: ReservedMechanism = Field(
         default=ReservedMechanism.UNANIMITY, **ask("How are reserved matters protected?", "")
     )
     party_reserved_matters: list[Text] = Field(
-        default_factory=list, **ask("Which matters must each party's own board approve?", "E.g. annual accounts.")
+        default_factory=list,
+        **ask("Which matters must each party's own board approve?", "E.g. annual accounts."),
     )
     urgent: UrgentDecisions = Field(default_factory=UrgentDecisions)
 
 
 class Delegation(Strict):
     from_party: Ref = Field(**ask("Which party delegates?", "A party's short name."))
-    to_body: Ident | None = Field(default=None, **ask("To which body?", "A body id; or name an officer instead."))
+    to_body: Ident | None = Field(
+        default=None, **ask("To which body?", "A body id; or name an officer instead.")
+    )
     to_officer: Text | None = Field(
         default=None, **ask("To which officer?", "A post, e.g. Lead Director.", when="to_officer")
     )
     function: Text = Field(**ask("What function or decision is delegated?", ""))
-    legal_basis: Text | None = Field(default=None, **ask("On what legal basis?", "E.g. the party's standing orders."))
-    financial_limit: Money | None = Field(default=None, **ask("Up to what financial limit (£)?", "Unknown is fine."))
+    legal_basis: Text | None = Field(
+        default=None, **ask("On what legal basis?", "E.g. the party's standing orders.")
+    )
+    financial_limit: Money | None = Field(
+        default=None, **ask("Up to what financial limit (£)?", "Unknown is fine.")
+    )
 
     @property
     def is_to_officer(self) -> bool:
@@ -467,20 +601,32 @@ class PooledFund(Strict):
 
     aims_and_outcomes: Text | None = Field(default=None, **ask("What are the fund's aims and outcomes?", ""))
     functions: list[Text] = Field(default_factory=list, **ask("Which functions does it cover?", ""))
-    contributions: dict[Ref, Money] | None = Field(default=None, **ask("What does each party contribute (£)?", ""))
+    contributions: dict[Ref, Money] | None = Field(
+        default=None, **ask("What does each party contribute (£)?", "")
+    )
     contribution_changes: Text | None = Field(default=None, **ask("How may contributions change?", ""))
-    people_and_services: Text | None = Field(default=None, **ask("Which people and services are covered?", ""))
-    resources: Text | None = Field(default=None, **ask("Which staff, goods or accommodation are provided?", ""))
-    shortfall_and_surplus: Text | None = Field(default=None, **ask("How are overspends and underspends dealt with?", ""))
+    people_and_services: Text | None = Field(
+        default=None, **ask("Which people and services are covered?", "")
+    )
+    resources: Text | None = Field(
+        default=None, **ask("Which staff, goods or accommodation are provided?", "")
+    )
+    shortfall_and_surplus: Text | None = Field(
+        default=None, **ask("How are overspends and underspends dealt with?", "")
+    )
     host: Ref | None = Field(default=None, **ask("Which party hosts the fund?", ""))
     fund_manager: Text | None = Field(default=None, **ask("Who is the pooled fund manager (post)?", ""))
     authorisation: Text | None = Field(default=None, **ask("Who authorises payments from the fund?", ""))
-    monitoring_and_reporting: Text | None = Field(default=None, **ask("How is the fund monitored and reported?", ""))
+    monitoring_and_reporting: Text | None = Field(
+        default=None, **ask("How is the fund monitored and reported?", "")
+    )
     audit: Text | None = Field(default=None, **ask("How is the fund audited?", ""))
     duration: Text | None = Field(default=None, **ask("How long does the fund last?", ""))
     review: Text | None = Field(default=None, **ask("How is the fund reviewed?", ""))
     variation: Text | None = Field(default=None, **ask("How may the fund arrangements be varied?", ""))
-    termination: Text | None = Field(default=None, **ask("What happens to the fund on termination or exit?", ""))
+    termination: Text | None = Field(
+        default=None, **ask("What happens to the fund on termination or exit?", "")
+    )
 
 
 class Finance(Strict):
@@ -493,49 +639,72 @@ class Finance(Strict):
 class Post(Strict):
     title: Text = Field(**ask("What is the post?", "E.g. Lead Director."))
     employer: Ref = Field(**ask("Which party employs the post holder?", ""))
-    joint_with: Text | None = Field(default=None, **ask("Is it a joint post with another organisation? Which?", ""))
+    joint_with: Text | None = Field(
+        default=None, **ask("Is it a joint post with another organisation? Which?", "")
+    )
 
 
 class Staffing(Strict):
     collaborative_employs_staff: bool = Field(
         default=False,
-        **ask("Does the collaborative employ anyone itself?", "Without a legal entity it cannot: the parties employ."),
+        **ask(
+            "Does the collaborative employ anyone itself?",
+            "Without a legal entity it cannot: the parties employ.",
+        ),
     )
     posts: list[Post] = Field(default_factory=list, **ask("Which posts serve the collaborative?", ""))
     secondments: bool = Field(default=False, **ask("Will staff be seconded between parties?", ""))
 
 
 class InformationGovernance(Strict):
-    data_sharing_agreement: bool = Field(default=True, **ask("Will the parties sign a data sharing agreement?", ""))
+    data_sharing_agreement: bool = Field(
+        default=True, **ask("Will the parties sign a data sharing agreement?", "")
+    )
     lead_party: Ref | None = Field(default=None, **ask("Which party leads on information governance?", ""))
 
 
 class Liability(Strict):
-    cap: Money | None = Field(default=None, **ask("Is each party's liability capped? At what amount (£)?", ""))
-    indemnities: bool = Field(default=True, **ask("Do the parties indemnify each other for their own defaults?", ""))
+    cap: Money | None = Field(
+        default=None, **ask("Is each party's liability capped? At what amount (£)?", "")
+    )
+    indemnities: bool = Field(
+        default=True, **ask("Do the parties indemnify each other for their own defaults?", "")
+    )
     insurance: Text | None = Field(
-        default=None, **ask("What insurance or indemnity cover must each party keep?", "E.g. NHS Resolution schemes.")
+        default=None,
+        **ask("What insurance or indemnity cover must each party keep?", "E.g. NHS Resolution schemes."),
     )
 
 
 class Term(Strict):
-    initial_term_years: int | None = Field(default=None, gt=0, le=50, **ask("For how many years at first?", ""))
-    review_months: int = Field(default=12, gt=0, le=120, **ask("How often are the arrangements reviewed (months)?", ""))
+    initial_term_years: int | None = Field(
+        default=None, gt=0, le=50, **ask("For how many years at first?", "")
+    )
+    review_months: int = Field(
+        default=12, gt=0, le=120, **ask("How often are the arrangements reviewed (months)?", "")
+    )
 
 
 class Membership(Strict):
-    admission_requires_unanimity: bool = Field(default=True, **ask("Must all parties agree to admit a new party?", ""))
+    admission_requires_unanimity: bool = Field(
+        default=True, **ask("Must all parties agree to admit a new party?", "")
+    )
     exit_notice_months: int = Field(default=6, gt=0, le=60, **ask("How many months' notice to leave?", ""))
-    minimum_term_months: int | None = Field(default=None, gt=0, le=120, **ask("For how many months must a party stay?", ""))
+    minimum_term_months: int | None = Field(
+        default=None, gt=0, le=120, **ask("For how many months must a party stay?", "")
+    )
     termination_events: list[Text] = Field(
-        default_factory=list, **ask("What events end a party's membership?", "E.g. insolvency, losing its contract.")
+        default_factory=list,
+        **ask("What events end a party's membership?", "E.g. insolvency, losing its contract."),
     )
 
 
 class DisputeTier(Strict):
     name: Text = Field(**ask("What is this tier called?", "E.g. operational leads."))
     forum: Text = Field(**ask("Who meets at this tier?", "E.g. the Joint Operational Group."))
-    days: Days = Field(**ask("Within how many days must it be resolved?", "Counted from referral to this tier."))
+    days: Days = Field(
+        **ask("Within how many days must it be resolved?", "Counted from referral to this tier.")
+    )
 
 
 class Mediation(Strict):
@@ -548,24 +717,37 @@ class ExpertDetermination(Strict):
     scope: Text = Field(**ask("Which disputes may go to an expert?", "E.g. technical or financial disputes."))
     appointer: Text = Field(
         default="the President of the Institute of Chartered Accountants in England and Wales",
-        **ask("Who appoints the expert if the parties cannot agree?", "An office holder, not a named person."),
+        **ask(
+            "Who appoints the expert if the parties cannot agree?", "An office holder, not a named person."
+        ),
     )
-    binding: bool = Field(default=True, **ask("Is the expert's decision binding?", "Save for fraud or manifest error."))
+    binding: bool = Field(
+        default=True, **ask("Is the expert's decision binding?", "Save for fraud or manifest error.")
+    )
 
 
 class Disputes(Strict):
-    tiers: list[DisputeTier] = Field(default_factory=list, **ask("What escalation tiers are there, in order?", ""))
+    tiers: list[DisputeTier] = Field(
+        default_factory=list, **ask("What escalation tiers are there, in order?", "")
+    )
     mediation: Mediation | None = Field(default_factory=Mediation, **ask("Is mediation used?", ""))
-    expert_determination: ExpertDetermination | None = Field(default=None, **ask("Is expert determination used?", ""))
-    final_forum: FinalForum = Field(default=FinalForum.COURTS, **ask("Where are disputes finally decided?", ""))
-    continued_performance: bool = Field(default=True, **ask("Do parties keep performing during a dispute?", ""))
+    expert_determination: ExpertDetermination | None = Field(
+        default=None, **ask("Is expert determination used?", "")
+    )
+    final_forum: FinalForum = Field(
+        default=FinalForum.COURTS, **ask("Where are disputes finally decided?", "")
+    )
+    continued_performance: bool = Field(
+        default=True, **ask("Do parties keep performing during a dispute?", "")
+    )
 
 
 class DocumentChoice(Strict):
     produce: bool = Field(default=True, **ask("Produce this document?", ""))
     form: DocumentForm = Field(default=DocumentForm.UNDER_HAND, **ask("How is it executed?", ""))
     parties: list[Ref] | None = Field(
-        default=None, **ask("Which parties sign it?", "Default: every member. An MoU may have other signatories.")
+        default=None,
+        **ask("Which parties sign it?", "Default: every member. An MoU may have other signatories."),
     )
     version: Text = Field(default="0.1", **ask("Draft version", ""))
 
@@ -591,17 +773,22 @@ class Approvals(Strict):
         ),
     )
     competition_review: bool | None = Field(
-        default=None, **ask("Has competition (merger control) advice been taken?", "Joint control of services.")
+        default=None,
+        **ask("Has competition (merger control) advice been taken?", "Joint control of services."),
     )
 
 
 class Answers(Strict):
     """One collaborative's answers: the input to every document."""
 
-    format_version: int = Field(default=FORMAT_VERSION, **ask("Answers format version", "Written by the tool."))
+    format_version: int = Field(
+        default=FORMAT_VERSION, **ask("Answers format version", "Written by the tool.")
+    )
     collaborative: Collaborative
     parties: list[Party] = Field(default_factory=list)
-    legal_form: LegalForm = Field(default=LegalForm.CJV, **ask("Which legal form will the collaborative take?", ""))
+    legal_form: LegalForm = Field(
+        default=LegalForm.CJV, **ask("Which legal form will the collaborative take?", "")
+    )
     bodies: list[Body] = Field(default_factory=list)
     decisions: Decisions = Field(default_factory=Decisions)
     delegations: list[Delegation] = Field(default_factory=list)
@@ -618,7 +805,9 @@ class Answers(Strict):
     @model_validator(mode="after")
     def _format_version(self) -> Answers:
         if self.format_version != FORMAT_VERSION:
-            raise ValueError(f"format_version {self.format_version} is not supported; this tool reads {FORMAT_VERSION}")
+            raise ValueError(
+                f"format_version {self.format_version} is not supported; this tool reads {FORMAT_VERSION}"
+            )
         return self
 
     # -- lookups used by rules, clauses and the interview

@@ -13,12 +13,23 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import (
+    BaseLoader,
+    BytecodeCache,
+    ChoiceLoader,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+)
+from jinja2 import Environment as _Environment
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import markup
 from .errors import LibraryError, Problem
-from .library import Clause, DocumentDef
+from .library import Clause, DocumentDef, Library
 from .model import CHOICE_HELP, Answers, DocumentForm, DocumentKind
 
 __all__ = ["ClauseRenderError", "Unknown", "answers_context", "make_environment", "render_clause"]
@@ -153,11 +164,13 @@ def _join(items: Iterable[Any], last: str = "and") -> markup.Safe:
     return markup.Safe(", ".join(parts[:-1]) + f" {last} " + parts[-1])
 
 
-def _label(value: Any) -> Any:
+def _label(value: Any, enum: str | None = None) -> Any:
+    """The plain label of a choice: ``{{ legal_form | label("LegalForm") }}``; without the enum's name, the first
+    choice with that value."""
     if isinstance(value, Unknown):
         return value
     for choice, (text, _help) in CHOICE_HELP.items():
-        if choice.value == value:
+        if choice.value == value and (enum is None or type(choice).__name__ == enum):
             return text
     return value
 
@@ -172,8 +185,49 @@ def _words(value: Any) -> Any:
     return value
 
 
-def make_environment(macros: Path | None = None) -> ImmutableSandboxedEnvironment:
-    """The one jinja environment: sandboxed, immutable data, strict about undefined names."""
+class _LibraryLoader(BaseLoader):
+    """Clause bodies and term definitions as named templates, so each is compiled once (and cached on disk)."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+
+    def get_source(self, environment: _Environment, template: str) -> tuple[str, str | None, Any]:
+        kind, _, name = template.partition(":")
+        if kind == "clause" and name in self.library.clauses:
+            clause = self.library.clauses[name]
+            return clause.body, str(clause.path), lambda: True
+        if kind == "term":
+            term, _, document = name.rpartition("@")
+            definition = self.library.terms.get(term)
+            if definition is not None:
+                return definition.for_document(DocumentKind(document)), None, lambda: True
+        raise TemplateNotFound(template)
+
+
+def _bytecode_cache() -> BytecodeCache | None:
+    """Compiled templates kept between runs (keyed by source checksum), where a cache folder can be made."""
+    import os
+
+    folder = Path(os.environ.get("ASSEMBLER_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "assembler")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(folder), "jinja-%s.cache") if os.access(folder, os.W_OK) else None
+
+
+def make_environment(macros: Path | None = None, *, library: Library | None = None) -> ImmutableSandboxedEnvironment:
+    """The one jinja environment: sandboxed, immutable data, strict about undefined names.
+
+    With a library, clauses and term definitions load as named templates (``clause:<id>``, ``term:<term>@<doc>``)
+    and macros from the library's ``macros`` folder.
+    """
+    loaders: list[BaseLoader] = []
+    if library is not None:
+        loaders.append(_LibraryLoader(library))
+        macros = macros or library.root / "macros"
+    if macros is not None and macros.is_dir():
+        loaders.append(FileSystemLoader(str(macros)))
     env = ImmutableSandboxedEnvironment(
         undefined=StrictUndefined,
         finalize=_finalize,
@@ -181,7 +235,9 @@ def make_environment(macros: Path | None = None) -> ImmutableSandboxedEnvironmen
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        loader=FileSystemLoader(str(macros)) if macros is not None and macros.is_dir() else None,
+        loader=ChoiceLoader(loaders) if loaders else None,
+        bytecode_cache=_bytecode_cache() if library is not None else None,
+        cache_size=2000,
     )
     env.filters.update(
         date=_date, money=_money, percent=_percent, join=_join, label=_label, words=_words, safe_markup=markup.Safe
@@ -198,7 +254,10 @@ def render_clause(env: ImmutableSandboxedEnvironment, clause: Clause, context: d
     """Render one clause and parse it into blocks."""
     name = str(clause.path)
     try:
-        template = env.from_string(clause.body)
+        if env.loader is not None and isinstance(env.loader, ChoiceLoader):
+            template = env.get_template(f"clause:{clause.id}")
+        else:
+            template = env.from_string(clause.body)
         text = template.render(context)
     except TemplateSyntaxError as exc:
         line = (exc.lineno or 1) + clause.body_line - 1
