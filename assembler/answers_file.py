@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import io
@@ -83,13 +84,17 @@ def parse_answers(text: str, *, name: str = "<answers>", path: Path | None = Non
 
 def _read_text(path: Path) -> str:
     if not path.exists():
-        raise InputError.single(path=path, what="file not found", fix="check the path, or create it with `assembler interview`")
+        raise InputError.single(
+            path=path, what="file not found", fix="check the path, or create it with `assembler interview`"
+        )
     if path.is_dir():
         raise InputError.single(path=path, what="is a directory", fix="give the path of an answers .yaml file")
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError.single(path=path, what=f"cannot be read ({exc.strerror})", fix="check its permissions") from None
+        raise InputError.single(
+            path=path, what=f"cannot be read ({exc.strerror})", fix="check its permissions"
+        ) from None
     if b"\x00" in raw:
         raise InputError.single(path=path, what="is a binary file, not YAML", fix="give a YAML answers file")
     try:
@@ -104,7 +109,9 @@ def _read_text(path: Path) -> str:
 def _parse_yaml(text: str, name: str) -> CommentedMap:
     if not text.strip() or all(line.lstrip().startswith("#") or not line.strip() for line in text.splitlines()):
         raise InputError.single(
-            path=name, what="the file is empty", fix="start from an example in answers/ or run `assembler interview`"
+            path=name,
+            what="the file is empty",
+            fix="start from an example in answers/ or run `assembler interview`",
         )
     for number, line in enumerate(text.splitlines(), start=1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
@@ -116,17 +123,19 @@ def _parse_yaml(text: str, name: str) -> CommentedMap:
         document = _yaml().load(io.StringIO(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
+        at: int | None = mark.line + 1 if mark else None
         column = f", column {mark.column + 1}" if mark else ""
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         fix = "give each key only once" if "duplicate key" in problem else "fix the YAML syntax at that place"
         problem = problem.split(" with value ")[0]
-        raise InputError(problems=[Problem(name, "", f"YAML error{column}: {problem}", fix, line=line)]) from None
+        raise InputError(problems=[Problem(name, "", f"YAML error{column}: {problem}", fix, line=at)]) from None
     except YAMLError as exc:
         raise InputError.single(path=name, what=f"YAML error: {exc}", fix="fix the YAML syntax") from None
     if not isinstance(document, CommentedMap):
         raise InputError.single(
-            path=name, what="the top level is not a mapping of keys to answers", fix="start the file with `format_version: 1`"
+            path=name,
+            what="the top level is not a mapping of keys to answers",
+            fix="start the file with `format_version: 1`",
         )
     return document
 
@@ -168,9 +177,21 @@ def _problems(exc: ValidationError, document: CommentedMap, name: str) -> Iterat
             yield Problem(name, where, "required answer is missing", "add it (see answers/ for examples)", line=line)
         elif kind == "enum":
             expected = error.get("ctx", {}).get("expected", "")
-            yield Problem(name, where, f"{error.get('input')!r} is not an allowed value", f"use one of {expected}", line=line)
+            yield Problem(
+                name,
+                where,
+                f"{error.get('input')!r} is not an allowed value",
+                f"use one of {expected}",
+                line=line,
+            )
         elif kind.startswith("date") or kind.startswith("datetime"):
-            yield Problem(name, where, f"{error.get('input')!r} is not a valid date", "write it as YYYY-MM-DD", line=line)
+            yield Problem(
+                name,
+                where,
+                f"{error.get('input')!r} is not a valid date",
+                "write it as YYYY-MM-DD",
+                line=line,
+            )
         elif kind == "string_too_short":
             yield Problem(name, where, "empty text", "write the answer, or null if it is not known yet", line=line)
         elif kind.endswith("_type") or kind.endswith("_parsing"):
@@ -196,16 +217,12 @@ def _line_of(document: Any, loc: Sequence[int | str]) -> int | None:
     line: int | None = None
     for part in loc:
         if isinstance(node, CommentedMap) and isinstance(part, str) and part in node:
-            try:
+            with contextlib.suppress(KeyError, TypeError, AttributeError):
                 line = node.lc.key(part)[0] + 1
-            except (KeyError, TypeError, AttributeError):
-                pass
             node = node[part]
         elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-            try:
+            with contextlib.suppress(KeyError, TypeError, AttributeError):
                 line = node.lc.item(part)[0] + 1
-            except (KeyError, TypeError, AttributeError):
-                pass
             node = node[part]
         else:
             break

@@ -64,7 +64,9 @@ def parse_only(value: str | None) -> list[DocumentKind]:
             kinds.append(DocumentKind(name))
         except ValueError:
             allowed = ", ".join(k.value for k in DocumentKind)
-            raise InputError(problems=[Problem("--only", name, "unknown document", f"use some of: {allowed}")]) from None
+            raise InputError(
+                problems=[Problem("--only", name, "unknown document", f"use some of: {allowed}")]
+            ) from None
     return kinds
 
 
@@ -126,7 +128,13 @@ def build(
         write_atomic(path, data)
         result.written.append(path)
     report = build_report(
-        answers_path=answers_path, digest=digest, library=library, documents=result.documents, files=result.written, findings=findings, clean=clean
+        answers_path=answers_path,
+        digest=digest,
+        library=library,
+        documents=result.documents,
+        files=result.written,
+        findings=findings,
+        clean=clean,
     )
     report_path = out / ("assembly-report-clean.json" if clean else "assembly-report.json")
     write_atomic(report_path, report_json(report).encode("utf-8"))
@@ -161,5 +169,7 @@ def convert_to_pdf(files: list[Path], out: Path) -> str:
         completed = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
     missing = [f for f in files if not (out / (f.stem + ".pdf")).is_file()]
     if completed.returncode != 0 or missing:
-        raise BuildError(f"PDF conversion failed for {', '.join(f.name for f in missing) or 'the documents'}: {completed.stderr.strip()[:200]}")
+        raise BuildError(
+            f"PDF conversion failed for {', '.join(f.name for f in missing) or 'the documents'}: {completed.stderr.strip()[:200]}"
+        )
     return f"PDF written for {len(files)} document(s)"

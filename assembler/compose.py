@@ -53,7 +53,11 @@ class ComposedDocument:
 
     def anchor(self, target: str, section: str) -> Anchor | None:
         """Where a cross-reference points: the same schedule or part first, then anywhere."""
-        return self.anchors.get(f"{target}@{section}") if section and f"{target}@{section}" in self.anchors else self.anchors.get(target)
+        return (
+            self.anchors.get(f"{target}@{section}")
+            if section and f"{target}@{section}" in self.anchors
+            else self.anchors.get(target)
+        )
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -202,17 +206,24 @@ def compose_document(
         if (b.kind is BlockKind.HEADING and not b.section) or (b.kind is BlockKind.SCHEDULE and b.runs)
     ]
     composed.broken_refs = sorted(
-        {r.value for b in blocks for r in _all_runs(b) if r.kind is RunKind.REF and composed.anchor(r.value, b.section) is None}
+        {
+            r.value
+            for b in blocks
+            for r in _all_runs(b)
+            if r.kind is RunKind.REF and composed.anchor(r.value, b.section) is None
+        }
     )
     return composed
 
 
 def _expression(env: ImmutableSandboxedEnvironment, expression: str, context: dict[str, Any], where: str) -> list[Any]:
     try:
-        value = env.compile_expression(expression, undefined_to_none=False)(**context)
+        value: Any = env.compile_expression(expression, undefined_to_none=False)(**context)
         return list(value)
     except Exception as exc:
-        raise LibraryError(problems=[Problem(where, "for_each", f"{expression!r}: {exc}", "fix the expression")]) from None
+        raise LibraryError(
+            problems=[Problem(where, "for_each", f"{expression!r}: {exc}", "fix the expression")]
+        ) from None
 
 
 def _all_runs(block: Block) -> list[Run]:
@@ -225,8 +236,13 @@ def _all_runs(block: Block) -> list[Run]:
 
 def _with_guidance(blocks: list[Block], clause: Clause) -> list[Block]:
     """The clause's drafting guidance as a note after its heading (or first block)."""
-    caveat = " This clause rests on a point of law that could not be verified: check it." if clause.meta.unverified else ""
-    note = Block(BlockKind.NOTE, text_runs(f"Drafting note ({clause.id} v{clause.meta.version}): {clause.meta.guidance}{caveat}"))
+    caveat = (
+        " This clause rests on a point of law that could not be verified: check it." if clause.meta.unverified else ""
+    )
+    note = Block(
+        BlockKind.NOTE,
+        text_runs(f"Drafting note ({clause.id} v{clause.meta.version}): {clause.meta.guidance}{caveat}"),
+    )
     note.clause_id = clause.id
     position = 1 if blocks and blocks[0].kind is BlockKind.HEADING else 0
     return [*blocks[:position], note, *blocks[position:]]
@@ -252,7 +268,14 @@ def _expand_definitions(
         definition = library.terms.get(term)
         if definition is None:
             raise LibraryError(
-                problems=[Problem("clause_library/terms/", term, "defined term is used but not defined", "add it to a file in clause_library/terms/")]
+                problems=[
+                    Problem(
+                        "clause_library/terms/",
+                        term,
+                        "defined term is used but not defined",
+                        "add it to a file in clause_library/terms/",
+                    )
+                ]
             )
         parsed = markup.Parsed()
         text = env.get_template(f"term:{term}@{kind.value}").render(context).strip()

@@ -239,7 +239,10 @@ class _BodyWriter:
                         self.reference(p, run.value, block.section)
                     else:
                         self.text(
-                            p, run.text, bold=index == 0 or run.kind is RunKind.BOLD, highlight=run.kind is RunKind.PLACEHOLDER
+                            p,
+                            run.text,
+                            bold=index == 0 or run.kind is RunKind.BOLD,
+                            highlight=run.kind is RunKind.PLACEHOLDER,
                         )
         _el(self.body, "p")
 
@@ -257,7 +260,9 @@ def write_docx(
     from jinja2.sandbox import SandboxedEnvironment
 
     if not template.is_file():
-        raise LibraryError(problems=[Problem(str(template), "", "house template not found", "run templates/make_templates.py")])
+        raise LibraryError(
+            problems=[Problem(str(template), "", "house template not found", "run templates/make_templates.py")]
+        )
     tpl = DocxTemplate(str(template))
     subdoc = tpl.new_subdoc()
     body = subdoc.subdocx.element.body

@@ -20,7 +20,16 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from .errors import LibraryError, Problem
 from .model import DocumentKind
 
-__all__ = ["Clause", "ClauseMeta", "DocumentDef", "Library", "ScheduleDef", "TermDef", "default_root", "load_library"]
+__all__ = [
+    "Clause",
+    "ClauseMeta",
+    "DocumentDef",
+    "Library",
+    "ScheduleDef",
+    "TermDef",
+    "default_root",
+    "load_library",
+]
 
 ClauseId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")]
 Version = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
@@ -141,7 +150,15 @@ def _yaml_load(text: str, name: str, problems: list[Problem], line_offset: int =
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
-        problems.append(Problem(name, "", f"YAML error: {(exc.problem or exc.context or '').strip()}", "fix the metadata", line))
+        problems.append(
+            Problem(
+                name,
+                "",
+                f"YAML error: {(exc.problem or exc.context or '').strip()}",
+                "fix the metadata",
+                line,
+            )
+        )
     except YAMLError as exc:
         problems.append(Problem(name, "", f"YAML error: {exc}", "fix the metadata"))
     return None
@@ -186,7 +203,15 @@ def parse_clause_file(path: Path, problems: list[Problem], *, name: str | None =
     if data is None:
         return None
     if not isinstance(data, dict):
-        problems.append(Problem(name, "", "the metadata is not a list of `key: value` lines", "see docs/authoring-clauses.md", 1))
+        problems.append(
+            Problem(
+                name,
+                "",
+                "the metadata is not a list of `key: value` lines",
+                "see docs/authoring-clauses.md",
+                1,
+            )
+        )
         return None
     try:
         meta = ClauseMeta.model_validate(data)
@@ -204,7 +229,9 @@ def load_library(root: Path | None = None) -> Library:
     if not root.is_dir():
         raise LibraryError(problems=[Problem(str(root), "", "clause library folder not found", "pass --library DIR")])
     info_path = root / "library.yaml"
-    info_data = _yaml_load(info_path.read_text(encoding="utf-8"), str(info_path), problems) if info_path.exists() else None
+    info_data = (
+        _yaml_load(info_path.read_text(encoding="utf-8"), str(info_path), problems) if info_path.exists() else None
+    )
     try:
         info = LibraryInfo.model_validate(info_data or {})
     except ValidationError as exc:
@@ -218,7 +245,15 @@ def load_library(root: Path | None = None) -> Library:
             continue
         if clause.id in library.clauses:
             other = _rel(library.clauses[clause.id].path, root)
-            problems.append(Problem(_rel(path, root), "id", f"duplicate clause id {clause.id} (also in {other})", "rename one", 1))
+            problems.append(
+                Problem(
+                    _rel(path, root),
+                    "id",
+                    f"duplicate clause id {clause.id} (also in {other})",
+                    "rename one",
+                    1,
+                )
+            )
             continue
         library.clauses[clause.id] = clause
 
@@ -236,7 +271,15 @@ def load_library(root: Path | None = None) -> Library:
         lines = _key_lines(path.read_text(encoding="utf-8"))
         for clause_id in library.document_clause_ids(doc):
             if clause_id not in library.clauses:
-                problems.append(Problem(name, "", f"unknown clause id {clause_id}", "create the clause or fix the id", lines.get("body")))
+                problems.append(
+                    Problem(
+                        name,
+                        "",
+                        f"unknown clause id {clause_id}",
+                        "create the clause or fix the id",
+                        lines.get("body"),
+                    )
+                )
 
     term_files = sorted((root / "terms").glob("*.yaml")) if (root / "terms").is_dir() else []
     defined_in: dict[str, str] = {}
@@ -246,12 +289,20 @@ def load_library(root: Path | None = None) -> Library:
         data = _yaml_load(text, name, problems)
         lines = _key_lines(text)
         if data is not None and not isinstance(data, dict):
-            problems.append(Problem(name, "", "not a mapping of terms to definitions", "see docs/authoring-clauses.md", 1))
+            problems.append(
+                Problem(name, "", "not a mapping of terms to definitions", "see docs/authoring-clauses.md", 1)
+            )
             continue
         for term, value in (data or {}).items():
             if str(term) in defined_in:
                 problems.append(
-                    Problem(name, str(term), f"term already defined in {defined_in[str(term)]}", "define each term once", lines.get(str(term)))
+                    Problem(
+                        name,
+                        str(term),
+                        f"term already defined in {defined_in[str(term)]}",
+                        "define each term once",
+                        lines.get(str(term)),
+                    )
                 )
                 continue
             try:

@@ -37,7 +37,11 @@ _UNESCAPE_RE = re.compile("[" + "".join(_UNESCAPE) + "]")
 _HEADING = re.compile(r"^(#{1,5})\s+(.*?)\s*(?:\[#([a-z0-9_]+)\])?\s*$")
 _KEYWORD = re.compile(r"^(NOTE|PARTY|RECITAL|TITLE|SUBTITLE|SIGN):\s*(.*)$")
 _INLINE = re.compile(
-    r"\[\[(?P<inner>[^\[\]]+?)\]\]|\*\*(?P<bold>.+?)\*\*|" + PLACEHOLDER_OPEN + r"(?P<ph>[^" + PLACEHOLDER_CLOSE + r"]*)"
+    r"\[\[(?P<inner>[^\[\]]+?)\]\]|\*\*(?P<bold>.+?)\*\*|"
+    + PLACEHOLDER_OPEN
+    + r"(?P<ph>[^"
+    + PLACEHOLDER_CLOSE
+    + r"]*)"
     + PLACEHOLDER_CLOSE
 )
 

@@ -352,9 +352,7 @@ class Collaborative(Strict):
     purpose: Text | None = Field(
         default=None, **ask("What is the collaborative for?", "One or two sentences on its purpose.")
     )
-    vision: Text | None = Field(
-        default=None, **ask("What is its vision?", "What success looks like for patients.")
-    )
+    vision: Text | None = Field(default=None, **ask("What is its vision?", "What success looks like for patients."))
     objectives: list[Text] = Field(
         default_factory=list,
         **ask("What are its objectives or outcome areas?", "One per item; measurable if possible."),
@@ -376,12 +374,8 @@ class Collaborative(Strict):
         default=None,
         **ask("What area does it cover?", "The geographical footprint, e.g. Mid and South Essex."),
     )
-    ics: Text | None = Field(
-        default=None, **ask("Which integrated care system is it part of?", "Its full name.")
-    )
-    icb: Text | None = Field(
-        default=None, **ask("Which integrated care board commissions the services?", "Full name.")
-    )
+    ics: Text | None = Field(default=None, **ask("Which integrated care system is it part of?", "Its full name."))
+    icb: Text | None = Field(default=None, **ask("Which integrated care board commissions the services?", "Full name."))
     background: list[Text] = Field(
         default_factory=list,
         **ask("What is the background?", "Short paragraphs of history; each becomes a recital (A), (B)..."),
@@ -404,22 +398,16 @@ class Party(Strict):
         **ask("What short name will the documents use?", "Unique; e.g. EPUT. Other answers refer to it.")
     )
     name: Text = Field(**ask("What is the party's full legal name?", "Exactly as registered."))
-    kind: PartyKind = Field(
-        **ask("What kind of organisation is it?", "Decides how it is described and how it signs.")
-    )
+    kind: PartyKind = Field(**ask("What kind of organisation is it?", "Decides how it is described and how it signs."))
     roles: list[PartyRole] = Field(
         default_factory=lambda: [PartyRole.MEMBER],
         min_length=1,
         **ask("What roles does it have?", "A party may be a member and the host, for example."),
     )
-    address: Text | None = Field(
-        default=None, **ask("What is its registered or principal office address?", "")
-    )
+    address: Text | None = Field(default=None, **ask("What is its registered or principal office address?", ""))
     company_number: Text | None = Field(
         default=None,
-        **ask(
-            "What is its company number?", "For a CIC or company only (Companies House).", when="company_like"
-        ),
+        **ask("What is its company number?", "For a CIC or company only (Companies House).", when="company_like"),
     )
     signatory: Signatory = Field(default_factory=Signatory, **ask("Signatory", "Who signs for the party."))
 
@@ -430,12 +418,8 @@ class Party(Strict):
 
 class Member(Strict):
     party: Ref = Field(**ask("Which party does this member represent?", "A party's short name."))
-    role: Text = Field(
-        **ask("What is the member's role?", "The post, e.g. Chief Executive; not a person's name.")
-    )
-    voting: bool = Field(
-        default=True, **ask("Does this member vote?", "Non-voting members attend and speak.")
-    )
+    role: Text = Field(**ask("What is the member's role?", "The post, e.g. Chief Executive; not a person's name."))
+    voting: bool = Field(default=True, **ask("Does this member vote?", "Non-voting members attend and speak."))
     board_director: bool | None = Field(
         default=None,
         **ask(
@@ -454,15 +438,11 @@ class Chair(Strict):
         **ask("How long does each party hold the chair (months)?", "", when="rotating"),
     )
     party: Ref | None = Field(default=None, **ask("Which party provides the chair?", "", when="named_party"))
-    vice_chair: bool = Field(
-        default=True, **ask("Is there a vice-chair?", "Chairs when the chair is absent.")
-    )
+    vice_chair: bool = Field(default=True, **ask("Is there a vice-chair?", "Chairs when the chair is absent."))
 
 
 class Deputies(Strict):
-    allowed: bool = Field(
-        default=True, **ask("May a member send a deputy?", "A named deputy of suitable seniority.")
-    )
+    allowed: bool = Field(default=True, **ask("May a member send a deputy?", "A named deputy of suitable seniority."))
     may_vote: bool = Field(
         default=True, **ask("May a deputy vote?", "Only where the member's authority passes to them.")
     )
@@ -480,9 +460,7 @@ class Quorum(Strict):
 
 class Meetings(Strict):
     frequency: Frequency = Field(default=Frequency.MONTHLY, **ask("How often does it meet?", ""))
-    notice_days: Days = Field(
-        default=5, **ask("How many days' notice of a meeting?", "Papers go out with the notice.")
-    )
+    notice_days: Days = Field(default=5, **ask("How many days' notice of a meeting?", "Papers go out with the notice."))
     in_public: bool = Field(
         default=False, **ask("Does it meet in public?", "Confidential items may still be taken in private.")
     )
@@ -506,13 +484,9 @@ class Body(Strict):
     id: Ident = Field(**ask("What id will answers use for this body?", "Lower case, e.g. board or jog."))
     name: Text = Field(**ask("What is the body called?", "E.g. Community Collaborative Board."))
     kind: BodyKind = Field(default=BodyKind.BOARD, **ask("What kind of body is it?", ""))
-    parent: Ident | None = Field(
-        default=None, **ask("Which body does it report to?", "None for the top body.")
-    )
+    parent: Ident | None = Field(default=None, **ask("Which body does it report to?", "None for the top body."))
     purpose: Text | None = Field(default=None, **ask("What is the body for?", ""))
-    remit: list[Text] = Field(
-        default_factory=list, **ask("What does it do or decide?", "One item per function.")
-    )
+    remit: list[Text] = Field(default_factory=list, **ask("What does it do or decide?", "One item per function."))
     members: list[Member] = Field(default_factory=list, **ask("Who are its members?", "By party and role."))
     chair: Chair = Field(default_factory=lambda: Chair(method=ChairMethod.ROTATING, rotation_months=12))
     deputies: Deputies = Field(default_factory=Deputies)
@@ -553,19 +527,13 @@ class Decisions(Strict):
 
 class Delegation(Strict):
     from_party: Ref = Field(**ask("Which party delegates?", "A party's short name."))
-    to_body: Ident | None = Field(
-        default=None, **ask("To which body?", "A body id; or name an officer instead.")
-    )
+    to_body: Ident | None = Field(default=None, **ask("To which body?", "A body id; or name an officer instead."))
     to_officer: Text | None = Field(
         default=None, **ask("To which officer?", "A post, e.g. Lead Director.", when="to_officer")
     )
     function: Text = Field(**ask("What function or decision is delegated?", ""))
-    legal_basis: Text | None = Field(
-        default=None, **ask("On what legal basis?", "E.g. the party's standing orders.")
-    )
-    financial_limit: Money | None = Field(
-        default=None, **ask("Up to what financial limit (£)?", "Unknown is fine.")
-    )
+    legal_basis: Text | None = Field(default=None, **ask("On what legal basis?", "E.g. the party's standing orders."))
+    financial_limit: Money | None = Field(default=None, **ask("Up to what financial limit (£)?", "Unknown is fine."))
 
     @property
     def is_to_officer(self) -> bool:
@@ -601,32 +569,22 @@ class PooledFund(Strict):
 
     aims_and_outcomes: Text | None = Field(default=None, **ask("What are the fund's aims and outcomes?", ""))
     functions: list[Text] = Field(default_factory=list, **ask("Which functions does it cover?", ""))
-    contributions: dict[Ref, Money] | None = Field(
-        default=None, **ask("What does each party contribute (£)?", "")
-    )
+    contributions: dict[Ref, Money] | None = Field(default=None, **ask("What does each party contribute (£)?", ""))
     contribution_changes: Text | None = Field(default=None, **ask("How may contributions change?", ""))
-    people_and_services: Text | None = Field(
-        default=None, **ask("Which people and services are covered?", "")
-    )
-    resources: Text | None = Field(
-        default=None, **ask("Which staff, goods or accommodation are provided?", "")
-    )
+    people_and_services: Text | None = Field(default=None, **ask("Which people and services are covered?", ""))
+    resources: Text | None = Field(default=None, **ask("Which staff, goods or accommodation are provided?", ""))
     shortfall_and_surplus: Text | None = Field(
         default=None, **ask("How are overspends and underspends dealt with?", "")
     )
     host: Ref | None = Field(default=None, **ask("Which party hosts the fund?", ""))
     fund_manager: Text | None = Field(default=None, **ask("Who is the pooled fund manager (post)?", ""))
     authorisation: Text | None = Field(default=None, **ask("Who authorises payments from the fund?", ""))
-    monitoring_and_reporting: Text | None = Field(
-        default=None, **ask("How is the fund monitored and reported?", "")
-    )
+    monitoring_and_reporting: Text | None = Field(default=None, **ask("How is the fund monitored and reported?", ""))
     audit: Text | None = Field(default=None, **ask("How is the fund audited?", ""))
     duration: Text | None = Field(default=None, **ask("How long does the fund last?", ""))
     review: Text | None = Field(default=None, **ask("How is the fund reviewed?", ""))
     variation: Text | None = Field(default=None, **ask("How may the fund arrangements be varied?", ""))
-    termination: Text | None = Field(
-        default=None, **ask("What happens to the fund on termination or exit?", "")
-    )
+    termination: Text | None = Field(default=None, **ask("What happens to the fund on termination or exit?", ""))
 
 
 class Finance(Strict):
@@ -639,9 +597,7 @@ class Finance(Strict):
 class Post(Strict):
     title: Text = Field(**ask("What is the post?", "E.g. Lead Director."))
     employer: Ref = Field(**ask("Which party employs the post holder?", ""))
-    joint_with: Text | None = Field(
-        default=None, **ask("Is it a joint post with another organisation? Which?", "")
-    )
+    joint_with: Text | None = Field(default=None, **ask("Is it a joint post with another organisation? Which?", ""))
 
 
 class Staffing(Strict):
@@ -657,19 +613,13 @@ class Staffing(Strict):
 
 
 class InformationGovernance(Strict):
-    data_sharing_agreement: bool = Field(
-        default=True, **ask("Will the parties sign a data sharing agreement?", "")
-    )
+    data_sharing_agreement: bool = Field(default=True, **ask("Will the parties sign a data sharing agreement?", ""))
     lead_party: Ref | None = Field(default=None, **ask("Which party leads on information governance?", ""))
 
 
 class Liability(Strict):
-    cap: Money | None = Field(
-        default=None, **ask("Is each party's liability capped? At what amount (£)?", "")
-    )
-    indemnities: bool = Field(
-        default=True, **ask("Do the parties indemnify each other for their own defaults?", "")
-    )
+    cap: Money | None = Field(default=None, **ask("Is each party's liability capped? At what amount (£)?", ""))
+    indemnities: bool = Field(default=True, **ask("Do the parties indemnify each other for their own defaults?", ""))
     insurance: Text | None = Field(
         default=None,
         **ask("What insurance or indemnity cover must each party keep?", "E.g. NHS Resolution schemes."),
@@ -677,18 +627,12 @@ class Liability(Strict):
 
 
 class Term(Strict):
-    initial_term_years: int | None = Field(
-        default=None, gt=0, le=50, **ask("For how many years at first?", "")
-    )
-    review_months: int = Field(
-        default=12, gt=0, le=120, **ask("How often are the arrangements reviewed (months)?", "")
-    )
+    initial_term_years: int | None = Field(default=None, gt=0, le=50, **ask("For how many years at first?", ""))
+    review_months: int = Field(default=12, gt=0, le=120, **ask("How often are the arrangements reviewed (months)?", ""))
 
 
 class Membership(Strict):
-    admission_requires_unanimity: bool = Field(
-        default=True, **ask("Must all parties agree to admit a new party?", "")
-    )
+    admission_requires_unanimity: bool = Field(default=True, **ask("Must all parties agree to admit a new party?", ""))
     exit_notice_months: int = Field(default=6, gt=0, le=60, **ask("How many months' notice to leave?", ""))
     minimum_term_months: int | None = Field(
         default=None, gt=0, le=120, **ask("For how many months must a party stay?", "")
@@ -702,9 +646,7 @@ class Membership(Strict):
 class DisputeTier(Strict):
     name: Text = Field(**ask("What is this tier called?", "E.g. operational leads."))
     forum: Text = Field(**ask("Who meets at this tier?", "E.g. the Joint Operational Group."))
-    days: Days = Field(
-        **ask("Within how many days must it be resolved?", "Counted from referral to this tier.")
-    )
+    days: Days = Field(**ask("Within how many days must it be resolved?", "Counted from referral to this tier."))
 
 
 class Mediation(Strict):
@@ -717,29 +659,17 @@ class ExpertDetermination(Strict):
     scope: Text = Field(**ask("Which disputes may go to an expert?", "E.g. technical or financial disputes."))
     appointer: Text = Field(
         default="the President of the Institute of Chartered Accountants in England and Wales",
-        **ask(
-            "Who appoints the expert if the parties cannot agree?", "An office holder, not a named person."
-        ),
+        **ask("Who appoints the expert if the parties cannot agree?", "An office holder, not a named person."),
     )
-    binding: bool = Field(
-        default=True, **ask("Is the expert's decision binding?", "Save for fraud or manifest error.")
-    )
+    binding: bool = Field(default=True, **ask("Is the expert's decision binding?", "Save for fraud or manifest error."))
 
 
 class Disputes(Strict):
-    tiers: list[DisputeTier] = Field(
-        default_factory=list, **ask("What escalation tiers are there, in order?", "")
-    )
+    tiers: list[DisputeTier] = Field(default_factory=list, **ask("What escalation tiers are there, in order?", ""))
     mediation: Mediation | None = Field(default_factory=Mediation, **ask("Is mediation used?", ""))
-    expert_determination: ExpertDetermination | None = Field(
-        default=None, **ask("Is expert determination used?", "")
-    )
-    final_forum: FinalForum = Field(
-        default=FinalForum.COURTS, **ask("Where are disputes finally decided?", "")
-    )
-    continued_performance: bool = Field(
-        default=True, **ask("Do parties keep performing during a dispute?", "")
-    )
+    expert_determination: ExpertDetermination | None = Field(default=None, **ask("Is expert determination used?", ""))
+    final_forum: FinalForum = Field(default=FinalForum.COURTS, **ask("Where are disputes finally decided?", ""))
+    continued_performance: bool = Field(default=True, **ask("Do parties keep performing during a dispute?", ""))
 
 
 class DocumentChoice(Strict):
@@ -781,14 +711,10 @@ class Approvals(Strict):
 class Answers(Strict):
     """One collaborative's answers: the input to every document."""
 
-    format_version: int = Field(
-        default=FORMAT_VERSION, **ask("Answers format version", "Written by the tool.")
-    )
+    format_version: int = Field(default=FORMAT_VERSION, **ask("Answers format version", "Written by the tool."))
     collaborative: Collaborative
     parties: list[Party] = Field(default_factory=list)
-    legal_form: LegalForm = Field(
-        default=LegalForm.CJV, **ask("Which legal form will the collaborative take?", "")
-    )
+    legal_form: LegalForm = Field(default=LegalForm.CJV, **ask("Which legal form will the collaborative take?", ""))
     bodies: list[Body] = Field(default_factory=list)
     decisions: Decisions = Field(default_factory=Decisions)
     delegations: list[Delegation] = Field(default_factory=list)
@@ -805,9 +731,7 @@ class Answers(Strict):
     @model_validator(mode="after")
     def _format_version(self) -> Answers:
         if self.format_version != FORMAT_VERSION:
-            raise ValueError(
-                f"format_version {self.format_version} is not supported; this tool reads {FORMAT_VERSION}"
-            )
+            raise ValueError(f"format_version {self.format_version} is not supported; this tool reads {FORMAT_VERSION}")
         return self
 
     # -- lookups used by rules, clauses and the interview

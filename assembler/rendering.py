@@ -175,7 +175,7 @@ def _label(value: Any, enum: str | None = None) -> Any:
     return value
 
 
-_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
+_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
 
 
 def _words(value: Any) -> Any:
@@ -208,7 +208,10 @@ def _bytecode_cache() -> BytecodeCache | None:
     """Compiled templates kept between runs (keyed by source checksum), where a cache folder can be made."""
     import os
 
-    folder = Path(os.environ.get("ASSEMBLER_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "assembler")
+    folder = Path(
+        os.environ.get("ASSEMBLER_CACHE")
+        or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "assembler"
+    )
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -240,7 +243,13 @@ def make_environment(macros: Path | None = None, *, library: Library | None = No
         cache_size=2000,
     )
     env.filters.update(
-        date=_date, money=_money, percent=_percent, join=_join, label=_label, words=_words, safe_markup=markup.Safe
+        date=_date,
+        money=_money,
+        percent=_percent,
+        join=_join,
+        label=_label,
+        words=_words,
+        safe_markup=markup.Safe,
     )
     env.globals.update(placeholder=lambda path: markup.Safe(markup.placeholder(path)))
     return env
@@ -261,10 +270,14 @@ def render_clause(env: ImmutableSandboxedEnvironment, clause: Clause, context: d
         text = template.render(context)
     except TemplateSyntaxError as exc:
         line = (exc.lineno or 1) + clause.body_line - 1
-        raise ClauseRenderError(problems=[Problem(name, clause.id, f"template syntax: {exc.message}", "fix the jinja", line)]) from None
+        raise ClauseRenderError(
+            problems=[Problem(name, clause.id, f"template syntax: {exc.message}", "fix the jinja", line)]
+        ) from None
     except TemplateError as exc:
         line = _template_line(exc) + clause.body_line - 1
-        raise ClauseRenderError(problems=[Problem(name, clause.id, f"cannot render: {exc}", "fix the clause text", line)]) from None
+        raise ClauseRenderError(
+            problems=[Problem(name, clause.id, f"cannot render: {exc}", "fix the clause text", line)]
+        ) from None
     try:
         return markup.parse(text, clause_id=clause.id)
     except markup.MarkupError as exc:
@@ -286,4 +299,6 @@ def evaluate(env: ImmutableSandboxedEnvironment, expression: str, context: dict[
     try:
         return bool(env.compile_expression(expression, undefined_to_none=False)(**context))
     except TemplateError as exc:
-        raise LibraryError(problems=[Problem(where, "condition", f"{expression!r}: {exc}", "fix the condition")]) from None
+        raise LibraryError(
+            problems=[Problem(where, "condition", f"{expression!r}: {exc}", "fix the condition")]
+        ) from None

@@ -35,7 +35,13 @@ def build_report(
                 "title": doc.definition.title,
                 "file": files[i].name if i < len(files) else None,
                 "clauses": [
-                    {"id": c.id, "title": c.title, "version": c.version, "condition": c.condition, "section": c.section or "body"}
+                    {
+                        "id": c.id,
+                        "title": c.title,
+                        "version": c.version,
+                        "condition": c.condition,
+                        "section": c.section or "body",
+                    }
                     for c in doc.included
                 ],
                 "excluded": [{"id": c.id, "condition": c.condition} for c in doc.excluded],

@@ -45,7 +45,11 @@ def generated_answers(parties: int, folder: Path) -> Path:
 
     answers = load_answers(MSECC).answers.model_copy(deep=True)
     answers.parties = [
-        Party(short_name=f"T{i:02d}", name=f"Example {i} NHS Foundation Trust", kind=PartyKind.NHS_FOUNDATION_TRUST)
+        Party(
+            short_name=f"T{i:02d}",
+            name=f"Example {i} NHS Foundation Trust",
+            kind=PartyKind.NHS_FOUNDATION_TRUST,
+        )
         for i in range(1, parties + 1)
     ]
     names = [p.short_name for p in answers.parties]

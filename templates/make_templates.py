@@ -11,6 +11,7 @@ import io
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
@@ -62,10 +63,24 @@ def numbering_xml() -> str:
     return f"<w:numbering {nsdecls('w')}>{abstract}{nums}</w:numbering>"
 
 
-def _paragraph_style(doc, name: str, *, base: str = "Normal", bold: bool = False, size: float | None = None,
-                     left: int | None = None, hanging: int | None = None, align=None, keep_next: bool = False,
-                     num: tuple[int, int] | None = None, outline: int | None = None, italic: bool = False,
-                     color: RGBColor | None = None, space_after: float = 6, caps: bool = False):  # type: ignore[no-untyped-def]
+def _paragraph_style(
+    doc: Any,
+    name: str,
+    *,
+    base: str = "Normal",
+    bold: bool = False,
+    size: float | None = None,
+    left: int | None = None,
+    hanging: int | None = None,
+    align: Any = None,
+    keep_next: bool = False,
+    num: tuple[int, int] | None = None,
+    outline: int | None = None,
+    italic: bool = False,
+    color: RGBColor | None = None,
+    space_after: float = 6,
+    caps: bool = False,
+) -> Any:
     style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = doc.styles[base]
     style.quick_style = True
@@ -84,7 +99,9 @@ def _paragraph_style(doc, name: str, *, base: str = "Normal", bold: bool = False
         fmt.alignment = align
     ppr = style.element.get_or_add_pPr()
     if num is not None:
-        ppr.append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>'))
+        ppr.append(
+            parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>')
+        )
     if left is not None:
         hang = f' w:hanging="{hanging}"' if hanging else ""
         ppr.append(parse_xml(f'<w:ind {nsdecls("w")} w:left="{left}"{hang}/>'))
@@ -107,7 +124,7 @@ def build() -> bytes:
     normal.paragraph_format.line_spacing = 1.15
 
     numbering = doc.part.numbering_part
-    numbering._element = parse_xml(numbering_xml())  # type: ignore[attr-defined]
+    numbering._element = parse_xml(numbering_xml())
 
     _paragraph_style(doc, "Clause1", bold=True, keep_next=True, num=(LEGAL_LIST_ID, 0), outline=0, space_after=6)
     for level in (2, 3, 4, 5):
@@ -118,15 +135,26 @@ def build() -> bytes:
     _paragraph_style(doc, "Recital", num=(RECITALS_LIST_ID, 0))
     _paragraph_style(doc, "Definition", left=INDENT[2])
     _paragraph_style(doc, "DocHeading", bold=True, keep_next=True, caps=True, space_after=12)
-    _paragraph_style(doc, "ScheduleTitle", bold=True, keep_next=True, align=WD_ALIGN_PARAGRAPH.CENTER, outline=0,
-                     size=12, space_after=12)
+    _paragraph_style(
+        doc,
+        "ScheduleTitle",
+        bold=True,
+        keep_next=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        outline=0,
+        size=12,
+        space_after=12,
+    )
     _paragraph_style(doc, "PartTitle", bold=True, keep_next=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph_style(doc, "Signature", left=0, space_after=18)
     _paragraph_style(doc, "TableText", space_after=2)
     note = _paragraph_style(doc, "DraftingNote", italic=True, size=9, color=RGBColor(0x1F, 0x3A, 0x93), left=0)
-    note.element.get_or_add_pPr().append(parse_xml(
-        f'<w:pBdr {nsdecls("w")}><w:left w:val="single" w:sz="18" w:space="6" w:color="1F3A93"/></w:pBdr>'))
-    note.element.get_or_add_pPr().append(parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="E8EEFA"/>'))
+    note.element.get_or_add_pPr().append(
+        parse_xml(f'<w:pBdr {nsdecls("w")}><w:left w:val="single" w:sz="18" w:space="6" w:color="1F3A93"/></w:pBdr>')
+    )
+    note.element.get_or_add_pPr().append(
+        parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="E8EEFA"/>')
+    )
     _paragraph_style(doc, "CoverTitle", bold=True, size=20, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=18)
     _paragraph_style(doc, "CoverText", size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
     _paragraph_style(doc, "TOC 1", left=INDENT[1], hanging=720, space_after=3)
@@ -164,7 +192,7 @@ def build() -> bytes:
         '<w:r %s><w:fldChar w:fldCharType="begin"/></w:r>',
         '<w:r %s><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>',
         '<w:r %s><w:fldChar w:fldCharType="separate"/></w:r>',
-        '<w:r %s><w:t>1</w:t></w:r>',
+        "<w:r %s><w:t>1</w:t></w:r>",
         '<w:r %s><w:fldChar w:fldCharType="end"/></w:r>',
     ):
         footer._p.append(parse_xml(xml % nsdecls("w")))

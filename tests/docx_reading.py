@@ -136,7 +136,6 @@ def read(path: Path) -> Docx:
             para.number = numbering.next(num_id, ilvl or 0)
         para.bookmarks = [b.get(w("name")) for b in p.iter(w("bookmarkStart"))]
         texts = []
-        in_field = False
         instr = ""
         cached = ""
         for r in p.iter(w("r")):
@@ -144,9 +143,9 @@ def read(path: Path) -> Docx:
             if fld is not None:
                 kind = fld.get(w("fldCharType"))
                 if kind == "begin":
-                    in_field, instr, cached = True, "", ""
+                    instr, cached = "", ""
                 elif kind == "separate":
-                    in_field = False
+                    pass
                 elif kind == "end":
                     match = re.match(r"\s*REF\s+(\S+)", instr)
                     if match:

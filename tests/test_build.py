@@ -220,7 +220,10 @@ def test_rebuilds_are_byte_identical(tmp_path: Path) -> None:
         out = tmp_path / seed
         env = {**os.environ, "PYTHONHASHSEED": seed}
         subprocess.run(
-            [sys.executable, "-m", "assembler", "build", str(MSECC), "--out", str(out)], check=True, env=env, capture_output=True
+            [sys.executable, "-m", "assembler", "build", str(MSECC), "--out", str(out)],
+            check=True,
+            env=env,
+            capture_output=True,
         )
         hashes.append(_hash_dir(out))
     assert hashes[0] == hashes[1]

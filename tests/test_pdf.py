@@ -37,7 +37,9 @@ def test_libreoffice_renders_numbers_references_and_parties(answers: Path, tmp_p
         pdf = path.with_suffix(".pdf")
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
         assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) >= 2  # type: ignore[union-attr]
-        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
         flat = " ".join(text.split())
         doc = read(path)
         # the numbers Word would show are the numbers LibreOffice laid out
