@@ -274,7 +274,7 @@ def render_clause(env: ImmutableSandboxedEnvironment, clause: Clause, context: d
             problems=[Problem(name, clause.id, f"template syntax: {exc.message}", "fix the jinja", line)]
         ) from None
     except TemplateError as exc:
-        line = _template_line(exc) + clause.body_line - 1
+        line = _template_line(exc, name) + clause.body_line - 1
         raise ClauseRenderError(
             problems=[Problem(name, clause.id, f"cannot render: {exc}", "fix the clause text", line)]
         ) from None
@@ -284,11 +284,12 @@ def render_clause(env: ImmutableSandboxedEnvironment, clause: Clause, context: d
         raise ClauseRenderError(problems=[Problem(name, clause.id, str(exc), "fix the markup", None)]) from None
 
 
-def _template_line(exc: BaseException) -> int:
+def _template_line(exc: BaseException, filename: str) -> int:
+    """The template line where rendering failed: jinja maps its frames to the template's file name."""
     tb = exc.__traceback__
     line = 1
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename == "<template>":
+        if tb.tb_frame.f_code.co_filename in (filename, "<template>"):
             line = tb.tb_lineno
         tb = tb.tb_next
     return line

@@ -279,3 +279,40 @@ def test_cli_build_exit_codes(tmp_path: Path) -> None:
     failed = runner.invoke(main, ["build", str(broken), "--out", str(tmp_path / "no")])
     assert failed.exit_code == 1 and "R1" in failed.output
     assert not (tmp_path / "no").exists()
+
+
+def _library_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    root = tmp_path / "clause_library"
+    shutil.copytree(ROOT / "clause_library", root)
+    return root
+
+
+def test_a_broken_clause_is_reported_with_file_and_line(tmp_path: Path) -> None:
+    root = _library_copy(tmp_path)
+    clause = root / "cjv" / "term.clause"
+    text = clause.read_text()
+    lines = text.splitlines()
+    body_start = lines.index("---") + 1
+    lines.insert(body_start + 1, "## This refers to {{ collaborative.nmae }}.")
+    clause.write_text("\n".join(lines) + "\n")
+    runner = CliRunner()
+    result = runner.invoke(main, ["build", str(MSECC), "--library", str(root), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    message = result.output.strip().splitlines()[-1]
+    assert f"term.clause:{body_start + 2}" in message and "cjv.term" in message and "nmae" in message
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_syntax_error_in_a_clause_names_its_line(tmp_path: Path) -> None:
+    root = _library_copy(tmp_path)
+    clause = root / "cjv" / "term.clause"
+    lines = clause.read_text().splitlines()
+    body_start = lines.index("---") + 1
+    lines.insert(body_start, "{% if legal_form %}")
+    clause.write_text("\n".join(lines) + "\n")
+    result = CliRunner().invoke(main, ["build", str(MSECC), "--library", str(root), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "term.clause:" in result.output and "template syntax" in result.output
