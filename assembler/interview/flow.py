@@ -126,9 +126,7 @@ class Interview:
         for line in self.guide.before(path, self.session.data()):
             self.echo(line)
         default = default_at(path) if current is MISSING else current
-        answer = self._ask(
-            lambda: q.ask(self.prompter, default, parties=self._parties(), bodies=self._bodies(path))
-        )
+        answer = self._ask(lambda: q.ask(self.prompter, default, parties=self._parties(), bodies=self._bodies(path)))
         self.session.set(path, answer)
         lines, offer = self.guide.after(path, answer, self.session.data())
         for line in lines:
@@ -200,10 +198,7 @@ class Interview:
             items = self.session.get(path)
             items = items if isinstance(items, list) else []
             labels = [_label(q.item_model, item) for item in items]
-            self.echo(
-                f"{title} — {len(items)} so far"
-                + "".join(f"\n  {i + 1}. {lab}" for i, lab in enumerate(labels))
-            )
+            self.echo(f"{title} — {len(items)} so far" + "".join(f"\n  {i + 1}. {lab}" for i, lab in enumerate(labels)))
             choices: list[tuple[str, Any, str]] = [(f"Add a {q.noun}", ("add", -1), "")]
             choices += [(f"Edit {q.noun} {lab}", ("edit", i), "") for i, lab in enumerate(labels)]
             choices += [(f"Remove {q.noun} {lab}", ("remove", i), "") for i, lab in enumerate(labels)]
@@ -283,9 +278,7 @@ class Interview:
         for name in section.fields:
             yield from self._entries_of(question(Answers, name), (name,))
 
-    def _entries_of(
-        self, q: Question, path: Path, prefix: str = ""
-    ) -> Iterator[tuple[str, str, Callable[[], None]]]:
+    def _entries_of(self, q: Question, path: Path, prefix: str = "") -> Iterator[tuple[str, str, Callable[[], None]]]:
         current = self.session.get(path)
         if q.kind is Kind.MODEL and not q.optional:
             inner_prefix = prefix + (f"{q.name.replace('_', ' ')}: " if len(path) > 1 else "")

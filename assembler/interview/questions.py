@@ -213,9 +213,7 @@ class Question:
         elif self.ref == "body":
             choices = [(b, b, "") for b in bodies]
         if self.optional:
-            choices.append(
-                (UNKNOWN_LABEL, None, "Stored as unknown ([●] in the drafts); you can answer it later.")
-            )
+            choices.append((UNKNOWN_LABEL, None, "Stored as unknown ([●] in the drafts); you can answer it later."))
         return choices
 
     def _checkbox(self, prompter: Prompter, current: Any, parties: Sequence[str]) -> Any:
@@ -224,9 +222,7 @@ class Question:
         chosen = set(current or ())
         hint = "space to tick, enter when done" + ("; none ticked = the default" if self.optional else "")
         required = not self.optional and bool(self.info.metadata)
-        picked = prompter.checkbox(
-            self.title, choices, chosen=chosen, help=self.help, hint=hint, required=required
-        )
+        picked = prompter.checkbox(self.title, choices, chosen=chosen, help=self.help, hint=hint, required=required)
         if picked is REVIEW:
             return REVIEW
         if not picked and self.optional:
@@ -356,11 +352,7 @@ def question(model: type[BaseModel], name: str) -> Question:
     kind: Kind
     if isinstance(inner, type) and issubclass(inner, BaseModel):
         kind = Kind.MODEL
-    elif (
-        (isinstance(inner, type) and issubclass(inner, StrEnum))
-        or (inner is bool and optional)
-        or ref is not None
-    ):
+    elif (isinstance(inner, type) and issubclass(inner, StrEnum)) or (inner is bool and optional) or ref is not None:
         kind = Kind.SELECT
     elif inner is bool:
         kind = Kind.CONFIRM
@@ -452,9 +444,7 @@ class Prompter:
         if help:
             self.echo(f"  ({help})")
 
-    def select(
-        self, message: str, choices: Sequence[tuple[str, Any, str]], *, default: Any, help: str = ""
-    ) -> Any:
+    def select(self, message: str, choices: Sequence[tuple[str, Any, str]], *, default: Any, help: str = "") -> Any:
         self._help(help)
         options = [
             self._q.Choice(label, value=UNKNOWN if value is None else value, description=explanation or None)
@@ -496,14 +486,10 @@ class Prompter:
         def validate(picked: list[Any]) -> bool | str:
             return bool(picked) or not required or "tick at least one"
 
-        prompt = self._q.checkbox(
-            message, choices=options, validate=validate, instruction=hint or None, **self._io
-        )
+        prompt = self._q.checkbox(message, choices=options, validate=validate, instruction=hint or None, **self._io)
         return self._run(prompt, message)
 
-    def text(
-        self, message: str, *, default: str, parse: Callable[[str], Any], help: str = "", hint: str = ""
-    ) -> Any:
+    def text(self, message: str, *, default: str, parse: Callable[[str], Any], help: str = "", hint: str = "") -> Any:
         """A text prompt that only accepts what ``parse`` accepts; returns the parsed value."""
         self._help(help)
 
@@ -514,9 +500,7 @@ class Prompter:
                 return str(exc)
             return True
 
-        prompt = self._q.text(
-            message, default=default, validate=validate, instruction=hint or None, **self._io
-        )
+        prompt = self._q.text(message, default=default, validate=validate, instruction=hint or None, **self._io)
         raw = self._run(prompt, message)
         return REVIEW if raw is REVIEW else parse(raw)
 

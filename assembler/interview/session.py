@@ -34,6 +34,8 @@ class Session:
     def __init__(self, path: Path, document: CommentedMap) -> None:
         self.path = path
         self.document = document
+        self._yaml = answers_file._yaml()
+        self._blocks: dict[str, str] = {}  # YAML text of each top-level answer, until it changes
 
     @classmethod
     def open(cls, path: Path) -> Session:
@@ -103,7 +105,7 @@ class Session:
                 parent[key] = value
             else:
                 _insert(parent, key, value, _order(path[:-1]))
-        self.save()
+        self.save(path)
 
     def delete(self, path: Sequence[str | int]) -> None:
         """Forget an answer (a list item, or a field whose condition no longer holds) and save."""
@@ -115,12 +117,34 @@ class Session:
         if not present:
             return
         del parent[key]
-        self.save()
+        self.save(path)
 
-    def save(self) -> None:
-        stream = io.StringIO()
-        answers_file._yaml().dump(self.document, stream)
-        write_atomic(self.path, stream.getvalue().encode("utf-8"))
+    def save(self, changed: Sequence[str | int] = ()) -> None:
+        """Write the file atomically; only the top-level answer under ``changed`` is serialised again."""
+        if changed:
+            self._blocks.pop(str(changed[0]), None)
+        write_atomic(self.path, self.text().encode("utf-8"))
+
+    def text(self) -> str:
+        """The file's YAML text: each top-level answer is dumped on its own (a round-trip dump of the whole
+        MSECC file takes ~40 ms, too slow to repeat after every answer) and cached until it changes."""
+        parts = []
+        for index, key in enumerate(self.document):
+            block = self._blocks.get(key) if index else None
+            if block is None:
+                piece = CommentedMap()
+                piece[key] = self.document[key]
+                if key in self.document.ca.items:
+                    piece.ca.items[key] = self.document.ca.items[key]
+                if index == 0:
+                    piece.ca.comment = self.document.ca.comment  # the comment heading the file
+                stream = io.StringIO()
+                self._yaml.dump(piece, stream)
+                block = stream.getvalue()
+                if index:
+                    self._blocks[key] = block
+            parts.append(block)
+        return "".join(parts)
 
     def _container(self, path: Sequence[str | int]) -> Any:
         """The mapping or list holding the answer at ``path``, created (in model order) when missing."""
