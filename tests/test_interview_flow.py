@@ -6,18 +6,21 @@ import re
 from pathlib import Path
 
 import pytest
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
 from ruamel.yaml import YAML
 
 from assembler.answers_file import load_answers
-from assembler.interview import InterviewInterrupted
+from assembler.interview import InterviewInterrupted, run_interview
 
 from .test_interview_helpers import (
     ALL,
     CTRL_C,
     CTRL_R,
     ENTER,
-    FIXTURES,
     FINISH,
+    FIXTURES,
     NO,
     NSFT,
     SCRIPT,
@@ -153,3 +156,19 @@ def test_declining_the_contractual_board_shows_the_rule(tmp_path: Path) -> None:
     assert "Coastal (Community interest company) is not an NHS relevant body" in lines[at]
     assert lines[at + 1].startswith("  What to change: make its members non-voting")
     assert lines[at + 3].startswith("Who are its members? — 2 so far")  # shown as soon as it arises
+
+
+def test_without_a_file_it_asks_where_to_save(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    lines: list[str] = []
+    with (
+        create_pipe_input() as pipe,
+        create_app_session(input=pipe, output=DummyOutput()),
+        pytest.raises(InterviewInterrupted) as stopped,
+    ):
+        pipe.send_text(ENTER + t("Harbour Collaborative") + CTRL_C)  # accept the path offered under answers/
+        run_interview(None, echo=lines.append, input=pipe, output=DummyOutput(), trace=True)
+    assert "? Where should the answers be saved?" in lines
+    saved = tmp_path / "answers" / "collaborative.yaml"
+    assert stopped.value.path == Path("answers/collaborative.yaml")
+    assert saved.read_text(encoding="utf-8") == "format_version: 1\ncollaborative:\n  name: Harbour Collaborative\n"

@@ -140,7 +140,7 @@ def test_wording_is_read_from_the_model() -> None:
     assert question(Voting, "weights").kind is Kind.MAPPING
     assert question(Delegation, "from_party").ref == "party"
     assert question(Delegation, "to_body").ref == "body"
-    assert [q.name for q in questions(Answers)][0] == "collaborative"
+    assert next(q.name for q in questions(Answers)) == "collaborative"
 
 
 @pytest.mark.parametrize(
