@@ -148,5 +148,200 @@ def interview(answers: Path | None) -> None:
     run_interview(answers, echo=click.echo)
 
 
+# ----------------------------------------------------------------------------------------------- clauses
+
+
+def _library_option(fn: F) -> F:
+    option = click.option(
+        "--library",
+        "library_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Clause library folder (default: the clause_library shipped with the tool).",
+    )
+    return option(fn)
+
+
+def _document_kind(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+    from .model import DocumentKind
+
+    if value is None:
+        return None
+    try:
+        return DocumentKind(value.lower())
+    except ValueError:
+        raise click.BadParameter(f"use one of: {', '.join(k.value for k in DocumentKind)}") from None
+
+
+def _text(value: str) -> Any:
+    from rich.text import Text
+
+    return Text(value)  # clause text and conditions hold [brackets]: never read them as rich markup
+
+
+@main.group()
+def clauses() -> None:
+    """Tools for the people who maintain the clause library: list, show, preview, lint, matrix, coverage."""
+
+
+@clauses.command("list")
+@click.option(
+    "--document", callback=_document_kind, help="Only this document's clauses, in its order: mou, cjv, tor, sod or dra."
+)
+@_library_option
+@handle_errors
+def clauses_list(document: Any, library_dir: Path | None) -> None:
+    """List the clauses: id, title, documents, condition and version."""
+    from rich.table import Table
+
+    from .clause_tools import list_clauses
+    from .library import load_library
+
+    rows = list_clauses(load_library(library_dir), document=document)
+    table = Table(title=f"{len(rows)} clause(s)", expand=False)
+    for column in ("Id", "Title", "Documents", "Condition", "Version"):
+        table.add_column(column, overflow="fold", no_wrap=column == "Id")
+    for clause in rows:
+        meta = clause.meta
+        documents = ", ".join(str(d) for d in meta.documents)
+        table.add_row(_text(meta.id), _text(meta.title), _text(documents), _text(meta.condition), _text(meta.version))
+    _console().print(table)
+
+
+@clauses.command("show")
+@click.argument("clause_id")
+@_library_option
+@handle_errors
+def clauses_show(clause_id: str, library_dir: Path | None) -> None:
+    """Show one clause: metadata, where it is used, guidance, sources and its text as written."""
+    from .clause_tools import clause_details
+    from .library import load_library
+
+    for line in clause_details(load_library(library_dir), clause_id):
+        click.echo(line)
+
+
+@clauses.command("preview")
+@click.argument("clause_id")
+@click.option(
+    "--answers", "answers_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Answers file."
+)
+@click.option(
+    "--document", callback=_document_kind, help="Render it as in this document (default: the first using it)."
+)
+@click.option(
+    "--item",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="For a clause in a part repeated per item, such as a terms-of-reference clause repeated for each body: "
+    "which item to render, counting from 1 in the order of the answers (for bodies, the order of `bodies`).",
+)
+@click.option(
+    "--docx", "docx_out", type=click.Path(dir_okay=False, path_type=Path), help="Also write it as a Word file."
+)
+@_library_option
+@handle_errors
+def clauses_preview(
+    clause_id: str, answers_path: Path, document: Any, item: int, docx_out: Path | None, library_dir: Path | None
+) -> None:
+    """Render one clause for an answers file, numbered as in a document; [●] marks an unknown answer."""
+    from .answers_file import load_answers, write_atomic
+    from .assembly import templates_root
+    from .clause_tools import preview_clause, preview_docx
+    from .library import load_library
+
+    library = load_library(library_dir)
+    preview = preview_clause(library, clause_id, load_answers(answers_path).answers, document=document, item=item)
+    meta = preview.clause.meta
+    click.echo(f"{meta.id} v{meta.version} as in {preview.document.value}, for {answers_path}")
+    if preview.item:
+        click.echo(f"for {preview.item}")
+    if not preview.included:
+        click.echo(f"condition `{meta.condition}` is false for these answers: the document leaves this clause out")
+    click.echo("")
+    for line in preview.lines():
+        click.echo(line)
+    if docx_out is not None:
+        write_atomic(docx_out, preview_docx(preview, templates_root()))
+        click.echo(f"\nwrote {docx_out}")
+
+
+@clauses.command("lint")
+@_library_option
+@click.option(
+    "--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path), help="House templates folder."
+)
+@click.option("--update-lock", is_flag=True, help="First record every clause's version and text hash in versions.lock.")
+@handle_errors
+def clauses_lint(library_dir: Path | None, templates_dir: Path | None, update_lock: bool) -> None:
+    """Check the whole library; print every problem as file:line (exit 1 if there are any)."""
+    from .lint import lint_library
+    from .lint import update_lock as record
+
+    if update_lock:
+        refused = record(library_dir)
+        for problem in refused:
+            click.echo(str(problem))
+        if refused:
+            click.echo("versions.lock not updated: bump the version of each changed clause first", err=True)
+            sys.exit(1)
+        click.echo("versions.lock updated")
+    report = lint_library(library_dir, templates=templates_dir)
+    for problem in report.problems:
+        click.echo(str(problem))
+    click.echo(f"{len(report.problems)} problem(s) in {report.clauses} clause(s), {report.seconds:.2f}s", err=True)
+    if report.problems:
+        sys.exit(1)
+
+
+@clauses.command("matrix")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True)
+@_library_option
+@handle_errors
+def clauses_matrix(fmt: str, library_dir: Path | None) -> None:
+    """Which clause goes into which document (and schedule or part), under which condition."""
+    from rich.table import Table
+
+    from .clause_tools import matrix, matrix_csv
+    from .library import load_library
+    from .model import DocumentKind
+
+    rows = matrix(load_library(library_dir))
+    if fmt == "csv":
+        click.echo(matrix_csv(rows), nl=False)
+        return
+    table = Table(title="Clauses by document", show_lines=True, expand=False)
+    for column in ("Clause", "Condition", *(k.value for k in DocumentKind)):
+        table.add_column(column, overflow="fold", no_wrap=column == "Clause")
+    for row in rows:
+        cells = [_text(row.cells.get(k, "")) for k in DocumentKind]
+        table.add_row(_text(row.clause_id), _text(row.condition), *cells)
+    _console().print(table)
+
+
+@clauses.command("coverage")
+@click.argument("answers", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@_library_option
+@handle_errors
+def clauses_coverage(answers: tuple[Path, ...], library_dir: Path | None) -> None:
+    """Which clauses and conditions the answers sets exercise (default: answers/*.yaml and test fixtures).
+
+    Exit 1 if a clause is never included, or a condition is never seen both true and false.
+    """
+    from .clause_tools import coverage, default_answers_files
+    from .library import load_library
+
+    library = load_library(library_dir)
+    project = library.root.parent
+    files = list(answers) or default_answers_files(project)
+    report = coverage(library, files, base=project)
+    gaps = report.gaps()
+    for gap in gaps:
+        click.echo(gap)
+    click.echo(f"{len(files)} answers set(s), {len(library.clauses)} clause(s): {len(gaps)} gap(s)", err=True)
+    if gaps:
+        sys.exit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
