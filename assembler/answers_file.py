@@ -9,7 +9,7 @@ import io
 import os
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
@@ -57,11 +57,20 @@ def _represent_null(representer: Any, _data: None) -> Any:
 
 @dataclass
 class LoadedAnswers:
-    """A validated model together with the YAML document it came from (kept for comment-preserving saves)."""
+    """A validated model and the text it came from; ``document`` is its comment-keeping YAML tree, parsed on
+    first use (only saving needs it, so checking and building stay fast)."""
 
     answers: Answers
-    document: CommentedMap
+    text: str
     path: Path
+    name: str = "<answers>"
+    _document: CommentedMap | None = field(default=None, repr=False)
+
+    @property
+    def document(self) -> CommentedMap:
+        if self._document is None:
+            self._document = _parse_yaml(self.text, self.name)
+        return self._document
 
 
 def load_answers(path: Path | str) -> LoadedAnswers:
@@ -72,14 +81,33 @@ def load_answers(path: Path | str) -> LoadedAnswers:
 
 
 def parse_answers(text: str, *, name: str = "<answers>", path: Path | None = None) -> LoadedAnswers:
-    """Validate answers given as YAML text (``name`` is used in messages)."""
-    document = _parse_yaml(text, name)
-    data = _plain(document)
+    """Validate answers given as YAML text (``name`` is used in messages).
+
+    A fast C parser reads a good file; anything it or the model rejects is parsed again by the round-trip
+    parser, which knows the line of every key, so each problem is reported with its line.
+    """
     try:
-        answers = Answers.model_validate(data)
+        data = _fast_yaml().load(text)
+        if isinstance(data, dict) and "\t" not in _indentation(text):
+            answers = Answers.model_validate(_plain(data))
+            return LoadedAnswers(answers=answers, text=text, path=path or Path(name), name=name)
+    except (YAMLError, ValueError, TypeError):
+        pass
+    document = _parse_yaml(text, name)
+    try:
+        answers = Answers.model_validate(_plain(document))
     except ValidationError as exc:
         raise InputError(problems=list(_problems(exc, document, name))) from None
-    return LoadedAnswers(answers=answers, document=document, path=path or Path(name))
+    return LoadedAnswers(answers=answers, text=text, path=path or Path(name), name=name, _document=document)
+
+
+def _indentation(text: str) -> str:
+    return "".join(line[: len(line) - len(line.lstrip(" \t"))] for line in text.splitlines())
+
+
+def _fast_yaml() -> YAML:
+    """The C-accelerated safe loader (YAML 1.2, like the round-trip one; duplicate keys are errors)."""
+    return YAML(typ="safe")
 
 
 def _read_text(path: Path) -> str:

@@ -1,7 +1,8 @@
 """The Word writer: a composed document into the house template — numbering, bookmarks, REF fields, contents.
 
-All OOXML is built here, with lxml, into a docxtpl subdocument that shares the template's part, so styles and
-the legal list resolve against the template. docxtpl then fills the cover page, header and footer.
+docxtpl fills the cover page, header and footer; the body — all of its OOXML built here, with lxml — then goes
+into the rendered document in place of the ``{{p body }}`` paragraph, so styles and the legal list resolve against
+the house template and docxtpl never re-parses the body.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 LEGAL_LIST_ID, PARTIES_LIST_ID, RECITALS_LIST_ID = 1, 2, 3
 SIGNATURE_LINE = "." * 60
 FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+_MARKER_ID = "00A55E3B"
+_BODY_MARKER = f'<w:p w:rsidR="{_MARKER_ID}"/>'
 
 
 def _w(tag: str) -> str:
@@ -258,30 +261,36 @@ def write_docx(
     from docxtpl import DocxTemplate, RichText
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
+    from markupsafe import Markup
 
     if not template.is_file():
         raise LibraryError(
             problems=[Problem(str(template), "", "house template not found", "run templates/make_templates.py")]
         )
     tpl = DocxTemplate(str(template))
-    subdoc = tpl.new_subdoc()
-    body = subdoc.subdocx.element.body
-    for child in list(body):
-        body.remove(child)
-    numbering = tpl.get_docx().part.numbering_part.element
-    writer = _BodyWriter(body, numbering, composed)
+    cover = composed.cover
+    date = RichText(cover["date"]) if cover["date"] else RichText("[●]", highlight="yellow")
+    status = cover["status"] + (" · clean copy" if clean else "")
+    context = {**cover, "date": date, "status": status, "body": Markup(_BODY_MARKER)}
+    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    tpl.render(context, jinja_env=env)
+
+    # The body is built straight into the rendered document, in place of the marker paragraph that
+    # `{{p body }}` became: docxtpl renders only the cover, header and footer, never the (large) body.
+    document_body = tpl.docx.element.body
+    marker = next((p for p in document_body.iter(_w("p")) if p.get(_w("rsidR")) == _MARKER_ID), None)
+    if marker is None:
+        raise LibraryError(problems=[Problem(str(template), "", "no {{p body }} paragraph", "recreate the template")])
+    container = etree.Element(_w("body"))
+    writer = _BodyWriter(container, tpl.docx.part.numbering_part.element, composed)
     writer.contents()
     if not clean:
         writer.warnings()
     for block in composed.blocks:
         writer.block(block)
-
-    cover = composed.cover
-    date = RichText(cover["date"]) if cover["date"] else RichText("[●]", highlight="yellow")
-    status = cover["status"] + (" · clean copy" if clean else "")
-    context = {**cover, "date": date, "status": status, "body": subdoc}
-    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
-    tpl.render(context, jinja_env=env)
+    for child in list(container):
+        marker.addprevious(child)
+    marker.getparent().remove(marker)
 
     core = tpl.docx.core_properties  # not get_docx(): after rendering it would reload the template
     core.title = f"{cover['title']}: {cover['collaborative']}"

@@ -146,7 +146,7 @@ def default_root() -> Path:
 
 def _yaml_load(text: str, name: str, problems: list[Problem], line_offset: int = 0) -> Any:
     try:
-        return YAML(typ="safe", pure=True).load(io.StringIO(text))
+        return YAML(typ="safe").load(io.StringIO(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
