@@ -12,7 +12,7 @@ from .docmodel import Block, BlockKind, Run, RunKind, text_runs
 from .errors import LibraryError, Problem
 from .library import Clause, DocumentDef, Library
 from .model import Answers, DocumentKind
-from .rendering import answers_context, evaluate, render_clause
+from .rendering import answers_context, evaluate, render_clause, render_text
 from .rules import Finding, Severity
 
 __all__ = ["ComposedDocument", "IncludedClause", "compose_document"]
@@ -170,7 +170,7 @@ def compose_document(
             scope = {**context, schedule.item: item} if schedule.for_each else context
             numbers[schedule.label] = numbers.get(schedule.label, 0) + 1
             name = f"{schedule.label} {numbers[schedule.label]}"
-            heading = env.from_string(schedule.title).render(scope)
+            heading = render_text(env, schedule.title, scope)
             title = Block(BlockKind.SCHEDULE, markup.parse_inline(f"{name}: {heading}", markup.Parsed()), section=name)
             title.anchors.append(f"{doc.kind}.{schedule.label.lower()}{numbers[schedule.label]}")
             blocks.extend([Block(BlockKind.PAGE_BREAK), title])

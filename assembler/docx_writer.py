@@ -8,6 +8,7 @@ the house template and docxtpl never re-parses the body.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 from pathlib import Path
@@ -31,15 +32,15 @@ _MARKER_ID = "00A55E3B"
 _BODY_MARKER = f'<w:p w:rsidR="{_MARKER_ID}"/>'
 
 
+@functools.cache
 def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
 def _el(parent: Any, tag: str, **attrs: str) -> Any:
-    element = etree.SubElement(parent, _w(tag))
-    for key, value in attrs.items():
-        element.set(_w(key), value)
-    return element
+    if attrs:
+        return etree.SubElement(parent, _w(tag), {_w(k): v for k, v in attrs.items()})
+    return etree.SubElement(parent, _w(tag))
 
 
 def bookmark_name(anchor: str) -> str:
@@ -250,6 +251,27 @@ class _BodyWriter:
         _el(self.body, "p")
 
 
+@functools.cache
+def _cover_environment() -> Any:
+    """The environment docxtpl renders the cover, header and footer with: sandboxed, autoescaped, strict.
+
+    The house template's XML is the same for every document, so each compiled template is kept by its source."""
+    from jinja2 import StrictUndefined, Template
+    from jinja2.sandbox import SandboxedEnvironment
+
+    class _Cached(SandboxedEnvironment):
+        compiled: dict[str, Template] = {}  # noqa: RUF012 - one cache per (cached) environment
+
+        def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Template:
+            if globals is None and template_class is None and isinstance(source, str):
+                if source not in self.compiled:
+                    self.compiled[source] = super().from_string(source)
+                return self.compiled[source]
+            return super().from_string(source, globals, template_class)
+
+    return _Cached(autoescape=True, undefined=StrictUndefined)
+
+
 def write_docx(
     composed: ComposedDocument,
     template: Path,
@@ -259,8 +281,6 @@ def write_docx(
 ) -> bytes:
     """The finished .docx as bytes (deterministic for the same input)."""
     from docxtpl import DocxTemplate, RichText
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
     from markupsafe import Markup
 
     if not template.is_file():
@@ -272,8 +292,7 @@ def write_docx(
     date = RichText(cover["date"]) if cover["date"] else RichText("[●]", highlight="yellow")
     status = cover["status"] + (" · clean copy" if clean else "")
     context = {**cover, "date": date, "status": status, "body": Markup(_BODY_MARKER)}
-    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
-    tpl.render(context, jinja_env=env)
+    tpl.render(context, jinja_env=_cover_environment())
 
     # The body is built straight into the rendered document, in place of the marker paragraph that
     # `{{p body }}` became: docxtpl renders only the cover, header and footer, never the (large) body.
@@ -302,6 +321,21 @@ def write_docx(
     core.comments = f"Generated draft, version {cover['version']}"
     core.created = core.modified = FIXED_DATE
     core.revision = 1
-    buffer = io.BytesIO()
-    tpl.save(buffer)
-    return normalise_package(buffer.getvalue(), properties)
+    return normalise_package(_package_parts(tpl.docx.part.package), properties)
+
+
+def _package_parts(package: Any) -> dict[str, bytes]:
+    """Every part of the package as bytes, named as in the zip (what python-docx's writer would store),
+    without compressing them: ``normalise_package`` writes the zip once."""
+    from docx.opc.pkgwriter import _ContentTypesItem
+
+    parts = list(package.iter_parts())
+    out: dict[str, bytes] = {
+        "[Content_Types].xml": _ContentTypesItem.from_parts(parts).blob,
+        "_rels/.rels": package.rels.xml,
+    }
+    for part in parts:
+        out[part.partname.membername] = part.blob
+        if len(part.rels):
+            out[part.partname.rels_uri.membername] = part.rels.xml
+    return out

@@ -33,12 +33,17 @@ def _custom_xml(properties: dict[str, str]) -> bytes:
     ).encode()
 
 
-def normalise_package(data: bytes, custom_properties: dict[str, str]) -> bytes:
-    """Rewrite a saved .docx: one entry per name, custom properties added, fixed timestamps and order."""
-    source = zipfile.ZipFile(io.BytesIO(data))
+def normalise_package(source: bytes | dict[str, bytes], custom_properties: dict[str, str]) -> bytes:
+    """Write the .docx zip: one entry per name, custom properties added, fixed timestamps and order.
+
+    ``source`` is a saved .docx or its parts by name."""
     parts: dict[str, bytes] = {}
-    for info in source.infolist():
-        parts[info.filename] = source.read(info)  # a later duplicate replaces an earlier one
+    if isinstance(source, bytes):
+        archive = zipfile.ZipFile(io.BytesIO(source))
+        for info in archive.infolist():
+            parts[info.filename] = archive.read(info)  # a later duplicate replaces an earlier one
+    else:
+        parts.update(source)
     parts[_CUSTOM] = _custom_xml(custom_properties)
 
     types = etree.fromstring(parts["[Content_Types].xml"])
@@ -54,10 +59,12 @@ def normalise_package(data: bytes, custom_properties: dict[str, str]) -> bytes:
     parts["_rels/.rels"] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    # Level 1: a third of the time of the default level for a few per cent more bytes; still deterministic.
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
         for name in sorted(parts, key=lambda n: (n != "[Content_Types].xml", n)):
             info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
+            info._compresslevel = 1  # type: ignore[attr-defined]  # ZipInfo.compress_level from Python 3.13
             info.external_attr = 0o644 << 16
             target.writestr(info, parts[name])
     return out.getvalue()

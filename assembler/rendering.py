@@ -196,6 +196,10 @@ class _LibraryLoader(BaseLoader):
         if kind == "clause" and name in self.library.clauses:
             clause = self.library.clauses[name]
             return clause.body, str(clause.path), lambda: True
+        if kind == "condition":
+            return "{% if (" + name + ") %}1{% endif %}", None, lambda: True
+        if kind == "text":
+            return name, None, lambda: True
         if kind == "term":
             term, _, document = name.rpartition("@")
             definition = self.library.terms.get(term)
@@ -217,6 +221,13 @@ def _bytecode_cache() -> BytecodeCache | None:
     except OSError:
         return None
     return FileSystemBytecodeCache(str(folder), "jinja-%s.cache") if os.access(folder, os.W_OK) else None
+
+
+def render_text(env: ImmutableSandboxedEnvironment, text: str, context: dict[str, Any]) -> str:
+    """Render a short library text (a schedule title, say), compiled once per environment."""
+    if isinstance(env.loader, ChoiceLoader):
+        return env.get_template(f"text:{text}").render(context)
+    return env.from_string(text).render(context)
 
 
 def make_environment(macros: Path | None = None, *, library: Library | None = None) -> ImmutableSandboxedEnvironment:
@@ -296,8 +307,12 @@ def _template_line(exc: BaseException, filename: str) -> int:
 
 
 def evaluate(env: ImmutableSandboxedEnvironment, expression: str, context: dict[str, Any], *, where: str) -> bool:
-    """Evaluate a clause condition; a broken condition is a library error naming the clause."""
+    """Evaluate a clause condition; a broken condition is a library error naming the clause.
+
+    With a library loader the condition is a small cached template, compiled once (and kept on disk)."""
     try:
+        if isinstance(env.loader, ChoiceLoader):
+            return env.get_template(f"condition:{expression}").render(context) == "1"
         return bool(env.compile_expression(expression, undefined_to_none=False)(**context))
     except TemplateError as exc:
         raise LibraryError(
