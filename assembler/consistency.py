@@ -30,9 +30,7 @@ __all__ = [
 
 CheckFn = Callable[["Rule", Answers], Iterator["Finding"]]
 
-MAJORITY_RULES = frozenset(
-    {DecisionRule.SIMPLE_MAJORITY, DecisionRule.QUALIFIED_MAJORITY, DecisionRule.WEIGHTED}
-)
+MAJORITY_RULES = frozenset({DecisionRule.SIMPLE_MAJORITY, DecisionRule.QUALIFIED_MAJORITY, DecisionRule.WEIGHTED})
 """Voting rules under which a party can be outvoted."""
 
 RULE_NAMES = {
@@ -85,11 +83,7 @@ def is_member(party: Party) -> bool:
 def deciding_bodies(a: Answers) -> list[tuple[int, Body]]:
     """Bodies that take decisions: top-level bodies, boards, and bodies that receive a delegation."""
     targets = {d.to_body for d in a.delegations if d.to_body is not None}
-    return [
-        (i, b)
-        for i, b in enumerate(a.bodies)
-        if b.parent is None or b.kind == BodyKind.BOARD or b.id in targets
-    ]
+    return [(i, b) for i, b in enumerate(a.bodies) if b.parent is None or b.kind == BodyKind.BOARD or b.id in targets]
 
 
 def party_path(a: Answers, short_name: str) -> str:
@@ -117,8 +111,7 @@ def _quorum(r: Rule, a: Answers) -> Iterator[Finding]:
         voters = b.voting_members()
         if b.quorum.members > len(voters):
             yield r.error(
-                f"The quorum of {b.name} is {b.quorum.members} but it has only {len(voters)} voting "
-                "member(s).",
+                f"The quorum of {b.name} is {b.quorum.members} but it has only {len(voters)} voting member(s).",
                 [f"bodies[{bi}].quorum.members", f"bodies[{bi}].members"],
                 f"lower the quorum to at most {len(voters)}, or add voting members",
             )
@@ -133,15 +126,13 @@ def _quorum(r: Rule, a: Answers) -> Iterator[Finding]:
             )
             if silent:
                 yield r.error(
-                    f"The quorum of {b.name} needs each party, but {and_list(silent)} has no voting member "
-                    "on it.",
+                    f"The quorum of {b.name} needs each party, but {and_list(silent)} has no voting member on it.",
                     [f"bodies[{bi}].quorum.each_party", f"bodies[{bi}].members"],
                     "give each party a voting member, or set quorum.each_party: false",
                 )
         elif a.legal_form in BINDING_FORMS and bi in deciding:
             yield r.warning(
-                f"Decisions of {b.name} bind every party, but its quorum can be met without each party "
-                "present.",
+                f"Decisions of {b.name} bind every party, but its quorum can be met without each party present.",
                 [f"bodies[{bi}].quorum.each_party"],
                 "set quorum.each_party: true, or record why a party may be bound in its absence",
             )
@@ -183,8 +174,7 @@ def _weights(r: Rule, bi: int, b: Body) -> Iterator[Finding]:
     for name, w in weights.items():
         if total and w * 2 > total:
             yield r.warning(
-                f"{name} holds {w} of {total} weighted votes on {b.name}, so it can outvote all the others "
-                "together.",
+                f"{name} holds {w} of {total} weighted votes on {b.name}, so it can outvote all the others together.",
                 [f"{path}.{name}"],
                 "reduce its weight below half, or protect the others with reserved matters",
             )
@@ -201,8 +191,7 @@ def _disputes(r: Rule, a: Answers) -> Iterator[Finding]:
     d = a.disputes
     if not d.tiers:
         yield r.warning(
-            "There are no dispute escalation tiers, so a dispute goes straight to mediation or the final "
-            "forum.",
+            "There are no dispute escalation tiers, so a dispute goes straight to mediation or the final forum.",
             ["disputes.tiers"],
             "add tiers in escalation order, e.g. operational leads, chief executives, the board",
         )
@@ -260,9 +249,7 @@ def _body_parents(r: Rule, a: Answers) -> Iterator[Finding]:
             yield r.error(
                 f"{b.name} reports to '{b.parent}', which is not the id of any body.",
                 [f"bodies[{bi}].parent"],
-                "use one of: "
-                + ", ".join(x.id for x in a.bodies if x.id != b.id)
-                + "; or null for the top body",
+                "use one of: " + ", ".join(x.id for x in a.bodies if x.id != b.id) + "; or null for the top body",
             )
     parent: dict[str, str | None] = {}
     first: list[tuple[int, Body]] = []
@@ -340,9 +327,7 @@ def _one_host(r: Rule, a: Answers) -> Iterator[Finding]:
 
 @consistency_rule("C6", "A lead provider form names the lead provider")
 def _lead_provider(r: Rule, a: Answers) -> Iterator[Finding]:
-    if a.legal_form == LegalForm.LEAD_PROVIDER and not any(
-        PartyRole.LEAD_PROVIDER in p.roles for p in a.parties
-    ):
+    if a.legal_form == LegalForm.LEAD_PROVIDER and not any(PartyRole.LEAD_PROVIDER in p.roles for p in a.parties):
         yield r.error(
             "The legal form is a lead provider, but no party has the lead_provider role.",
             ["legal_form", "parties"],
@@ -354,9 +339,7 @@ def _lead_provider(r: Rule, a: Answers) -> Iterator[Finding]:
 def _threshold(r: Rule, a: Answers) -> Iterator[Finding]:
     for bi, b in enumerate(a.bodies):
         v = b.voting
-        if v.rule == DecisionRule.QUALIFIED_MAJORITY and (
-            v.threshold_percent is None or v.threshold_percent <= 50
-        ):
+        if v.rule == DecisionRule.QUALIFIED_MAJORITY and (v.threshold_percent is None or v.threshold_percent <= 50):
             given = "not given" if v.threshold_percent is None else f"{v.threshold_percent:g}%"
             yield r.error(
                 f"{b.name} decides by qualified majority, but the threshold is {given}.",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
 import re
 from pathlib import Path
 from typing import Any
@@ -331,7 +330,7 @@ def _package_parts(package: Any) -> dict[str, bytes]:
 
     parts = list(package.iter_parts())
     out: dict[str, bytes] = {
-        "[Content_Types].xml": _ContentTypesItem.from_parts(parts).blob,
+        "[Content_Types].xml": _ContentTypesItem.from_parts(parts).blob,  # type: ignore[no-untyped-call]
         "_rels/.rels": package.rels.xml,
     }
     for part in parts:

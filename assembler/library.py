@@ -69,6 +69,8 @@ class DocumentDef(_Strict):
     kind: DocumentKind
     title: str
     self_name: str = Field(description="How the document refers to itself: Agreement, Memorandum...")
+    plural: bool = Field(default=False, description="The name is plural (these Terms of Reference are...)")
+    adopted: bool = Field(default=False, description="Approved by each party's board rather than entered into")
     template: str = "house.docx"
     binding: bool = True
     parties: ClauseId | None = None

@@ -32,6 +32,7 @@ _LITERAL = "\ue015"  # marks the start of an answer: a line starting with an ans
 _ESCAPES = {"[": "\ue010", "]": "\ue011", "*": "\ue012", "|": "\ue014", "{": "\ue016", "}": "\ue017"}
 _UNESCAPE = {v: k for k, v in _ESCAPES.items()} | {_LITERAL: ""}
 _PRIVATE = re.compile("[\ue000-\ue0ff]")
+_SPACE = re.compile(r"\s+")
 _UNESCAPE_RE = re.compile("[" + "".join(_UNESCAPE) + "]")
 
 _HEADING = re.compile(r"^(#{1,5})\s+(.*?)\s*(?:\[#([a-z0-9_]+)\])?\s*$")
@@ -57,7 +58,7 @@ class Safe(str):
 def protect(text: str) -> str:
     """An answer made safe to put into markup: one line, markup characters escaped."""
     text = _PRIVATE.sub("", text)
-    text = " ".join(text.split())
+    text = _SPACE.sub(" ", text)  # one line; an edge space ("; and ") is kept
     return _LITERAL + "".join(_ESCAPES.get(ch, ch) for ch in text)
 
 

@@ -104,6 +104,10 @@ def answers_context(answers: Answers, doc: DocumentDef | None = None) -> dict[st
             "kind": kind.value,
             "title": doc.title,
             "name": doc.self_name,
+            "this": ("these " if doc.plural else "this ") + doc.self_name,
+            "is": "are" if doc.plural else "is",
+            "has": "have" if doc.plural else "has",
+            "adopted": doc.adopted,
             "binding": doc.binding,
             "form": choice.form.value,
             "is_deed": choice.form is DocumentForm.DEED,
@@ -152,6 +156,11 @@ def _percent(value: Any) -> Any:
     if isinstance(value, Unknown):
         return value
     return _number(Decimal(str(value))) + "%"
+
+
+def _capitalize_first(text: Any) -> Any:
+    """'these Terms' → 'These Terms' (jinja's capitalize would lower-case the rest)."""
+    return text[:1].upper() + text[1:] if isinstance(text, str) else text
 
 
 def _join(items: Iterable[Any], last: str = "and") -> markup.Safe:
@@ -261,6 +270,7 @@ def make_environment(macros: Path | None = None, *, library: Library | None = No
         label=_label,
         words=_words,
         safe_markup=markup.Safe,
+        capitalize_first=_capitalize_first,
     )
     env.globals.update(placeholder=lambda path: markup.Safe(markup.placeholder(path)))
     return env

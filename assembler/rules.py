@@ -51,9 +51,7 @@ class Finding:
 
     def text(self) -> str:
         """The message with the unverified caveat, as printed and carried into drafting notes."""
-        caveat = (
-            " (The source for this rule could not be verified in full: check it.)" if self.unverified else ""
-        )
+        caveat = " (The source for this rule could not be verified in full: check it.)" if self.unverified else ""
         return f"{self.message}{caveat}"
 
     def as_dict(self) -> dict[str, object]:
@@ -81,9 +79,7 @@ class Rule:
     check_fn: CheckFn = field(repr=False)
     unverified: bool = False
 
-    def finding(
-        self, severity: Severity, message: str, fields: list[str] | tuple[str, ...], fix: str
-    ) -> Finding:
+    def finding(self, severity: Severity, message: str, fields: list[str] | tuple[str, ...], fix: str) -> Finding:
         return Finding(self.id, severity, message, tuple(fields), self.source, fix, self.unverified)
 
     def error(self, message: str, fields: list[str] | tuple[str, ...], fix: str) -> Finding:
@@ -264,9 +260,7 @@ _CORPORATE_GOVERNANCE = {
     unverified=True,
 )
 def _corporate_governance(r: Rule, a: Answers) -> Iterator[Finding]:
-    texts: list[tuple[str, str]] = [
-        (f"delegations[{di}].function", d.function) for di, d in enumerate(a.delegations)
-    ]
+    texts: list[tuple[str, str]] = [(f"delegations[{di}].function", d.function) for di, d in enumerate(a.delegations)]
     for bi, b in enumerate(a.bodies):
         texts.append((f"bodies[{bi}].name", b.name))
         texts.extend((f"bodies[{bi}].remit[{ri}]", item) for ri, item in enumerate(b.remit))
@@ -336,8 +330,7 @@ def _significant_transaction(r: Rule, a: Answers) -> Iterator[Finding]:
             f"If the {' and '.join(arrangements)} is a significant transaction under the constitution of "
             f"{_names(trusts)}, more than half of each trust's voting governors must approve it.",
             fields + [f"parties[{i}].kind" for i, _ in trusts],
-            "check each foundation trust's constitution, and set approvals.governors_approval: true once "
-            "approved",
+            "check each foundation trust's constitution, and set approvals.governors_approval: true once approved",
         )
 
 
@@ -373,8 +366,7 @@ def _minority_protection(r: Rule, a: Answers) -> Iterator[Finding]:
                 f"{b.name} decides by {RULE_NAMES[b.voting.rule]} with no reserved matters, so a party can "
                 "be outvoted on anything.",
                 [f"bodies[{bi}].voting.rule", "decisions.reserved_matters"],
-                "list reserved matters (decided by unanimity, locked gateways or referral to each party's "
-                "board)",
+                "list reserved matters (decided by unanimity, locked gateways or referral to each party's board)",
             )
 
 
@@ -402,8 +394,7 @@ _FUND_ELEMENTS = {
 @rule(
     "R12",
     "A pooled fund states every element",
-    "s65Z6 pooled funds; s75 partnership regulations 2000 reg 7 (pooled funds; as-made text — recheck "
-    "amendments)",
+    "s65Z6 pooled funds; s75 partnership regulations 2000 reg 7 (pooled funds; as-made text — recheck amendments)",
 )
 def _pooled_fund(r: Rule, a: Answers) -> Iterator[Finding]:
     fund = a.finance.pooled_fund
@@ -455,8 +446,7 @@ def _execution(r: Rule, a: Answers) -> Iterator[Finding]:
                     f"The {label(kind).lower()} is a deed, but {p.short_name}'s formalities for executing "
                     f"a deed are unknown ({why}).",
                     [f"documents.{kind.value}.form", f"{party_path(a, p.short_name)}.kind"],
-                    "confirm how the party executes a deed and complete its execution block, or sign under "
-                    "hand",
+                    "confirm how the party executes a deed and complete its execution block, or sign under hand",
                 )
 
 
@@ -493,8 +483,7 @@ def _declare_interests(r: Rule, a: Answers) -> Iterator[Finding]:
     trusts = _members_of_kind(a, PartyKind.NHS_FOUNDATION_TRUST)
     if trusts:
         yield r.warning(
-            f"The directors of {_names(trusts)} must declare any interest in the proposed arrangement to "
-            "their boards.",
+            f"The directors of {_names(trusts)} must declare any interest in the proposed arrangement to their boards.",
             ["legal_form", *(f"parties[{i}].kind" for i, _ in trusts)],
             "ask each foundation trust's company secretary to record the directors' declarations",
         )
@@ -506,8 +495,7 @@ def _competition(r: Rule, a: Answers) -> Iterator[Finding]:
         a.approvals.competition_review is not True
     ):
         yield r.warning(
-            f"Joint control of services through {_FORM_NAMES[a.legal_form]} may raise merger-control "
-            "questions.",
+            f"Joint control of services through {_FORM_NAMES[a.legal_form]} may raise merger-control questions.",
             ["legal_form", "approvals.competition_review"],
             "take competition advice, then set approvals.competition_review: true",
         )

@@ -807,17 +807,13 @@ def test_r1_reports_each_party_once_per_body() -> None:
 
 
 def test_r3_lists_the_regulation_2_limits() -> None:
-    answers = variant(
-        JC, append("parties", NHSE), append("delegations", {"from_party": "NHSE", **JC_DELEGATION})
-    )
+    answers = variant(JC, append("parties", NHSE), append("delegations", {"from_party": "NHSE", **JC_DELEGATION}))
     (finding,) = of("R3", check(answers))
     assert "14Z25" in finding.message and "27B" in finding.message
 
 
 def test_r4_allows_a_council_delegation_in_a_cjv() -> None:
-    answers = variant(
-        JC, put("legal_form", "cjv"), append("delegations", {"from_party": "WCC", **JC_DELEGATION})
-    )
+    answers = variant(JC, put("legal_form", "cjv"), append("delegations", {"from_party": "WCC", **JC_DELEGATION}))
     assert of("R4", check(answers)) == []
 
 
