@@ -16,7 +16,7 @@ from .docx_writer import write_docx
 from .errors import BuildError, InputError, Problem
 from .library import Library, load_library
 from .model import DocumentKind
-from .rendering import make_environment
+from .rendering import answers_context, make_environment
 from .report import build_report, report_json
 from .rules import Finding, check, errors_in
 
@@ -96,10 +96,13 @@ def build(
     templates = templates or templates_root()
     out = Path(out_dir) if out_dir is not None else Path("out") / answers_path.stem
     wanted = list(only) if only is not None else list(DocumentKind)
-    env = make_environment(library=library)
+    env = library.derived.get("environment")
+    if env is None:  # compiled clause templates are kept for the next build with the same library
+        env = library.derived["environment"] = make_environment(library=library)
     digest = answers_hash(answers_path) if answers_path.is_file() else ""
 
     result = BuildResult(answers_path=answers_path, out_dir=out, findings=findings)
+    base = answers_context(answers)
     outputs: list[tuple[Path, bytes]] = []
     for kind in DocumentKind:
         if kind not in wanted or not answers.documents.get(kind).produce:
@@ -107,7 +110,7 @@ def build(
         doc = library.documents.get(kind)
         if doc is None:
             raise InputError(problems=[Problem(str(library.root), f"documents/{kind.value}.yaml", "missing", "add it")])
-        composed = compose_document(library, doc, answers, findings, env=env, clean=clean)
+        composed = compose_document(library, doc, answers, findings, env=env, clean=clean, base_context=base)
         properties = {
             "assembler.answers_sha256": digest,
             "assembler.answers_file": answers_path.name,

@@ -131,9 +131,10 @@ def compose_document(
     *,
     env: ImmutableSandboxedEnvironment,
     clean: bool = False,
+    base_context: dict[str, Any] | None = None,
 ) -> ComposedDocument:
     """Everything one document contains, numbered, with what was included and why."""
-    context = answers_context(answers, doc)
+    context = answers_context(answers, doc, base=base_context)
     included: list[IncludedClause] = []
     excluded: list[IncludedClause] = []
     blocks: list[Block] = []

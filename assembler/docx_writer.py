@@ -42,6 +42,12 @@ def _el(parent: Any, tag: str, **attrs: str) -> Any:
     return etree.SubElement(parent, _w(tag))
 
 
+_P, _PPR, _PSTYLE, _NUMPR, _ILVL, _NUMID, _R, _RPR, _B, _HIGHLIGHT, _T, _VAL = (
+    _w(tag) for tag in ("p", "pPr", "pStyle", "numPr", "ilvl", "numId", "r", "rPr", "b", "highlight", "t", "val")
+)
+_PRESERVE = {XML_SPACE: "preserve"}
+
+
 def bookmark_name(anchor: str) -> str:
     """A Word bookmark name for an anchor: hidden (``_Ref``), at most 40 characters, letters/digits/_ only."""
     name = "_Ref_" + re.sub(r"[^A-Za-z0-9]", "_", anchor)
@@ -62,27 +68,29 @@ class _BodyWriter:
         self.next_num_id = max((int(n.get(_w("numId"))) for n in numbering.iter(_w("num"))), default=3) + 1
 
     # -- paragraphs and runs
+    # paragraph() and text() run for every paragraph and run: they call lxml directly with names built once.
     def paragraph(self, style: str, num: tuple[int, int] | None = None) -> Any:
-        p = _el(self.body, "p")
-        ppr = _el(p, "pPr")
-        _el(ppr, "pStyle", val=style)
+        sub = etree.SubElement
+        p = sub(self.body, _P)
+        ppr = sub(p, _PPR)
+        sub(ppr, _PSTYLE, {_VAL: style})
         if num is not None:
-            numpr = _el(ppr, "numPr")
-            _el(numpr, "ilvl", val=str(num[1]))
-            _el(numpr, "numId", val=str(num[0]))
+            numpr = sub(ppr, _NUMPR)
+            sub(numpr, _ILVL, {_VAL: str(num[1])})
+            sub(numpr, _NUMID, {_VAL: str(num[0])})
         return p
 
     def text(self, p: Any, text: str, *, bold: bool = False, highlight: bool = False) -> None:
-        r = _el(p, "r")
+        sub = etree.SubElement
+        r = sub(p, _R)
         if bold or highlight:
-            rpr = _el(r, "rPr")
+            rpr = sub(r, _RPR)
             if bold:
-                _el(rpr, "b")
+                sub(rpr, _B)
             if highlight:
-                _el(rpr, "highlight", val="yellow")
-        t = _el(r, "t")
+                sub(rpr, _HIGHLIGHT, {_VAL: "yellow"})
+        t = sub(r, _T, _PRESERVE)
         t.text = text
-        t.set(XML_SPACE, "preserve")
 
     def field_char(self, p: Any, kind: str) -> None:
         _el(_el(p, "r"), "fldChar", fldCharType=kind)

@@ -122,6 +122,7 @@ class Library:
     documents: dict[DocumentKind, DocumentDef] = field(default_factory=dict)
     terms: dict[str, TermDef] = field(default_factory=dict)
     term_files: dict[str, str] = field(default_factory=dict)
+    derived: dict[str, Any] = field(default_factory=dict, repr=False)  # e.g. the compiled jinja environment
 
     @property
     def version(self) -> str:

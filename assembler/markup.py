@@ -32,10 +32,12 @@ _LITERAL = "\ue015"  # marks the start of an answer: a line starting with an ans
 _ESCAPES = {"[": "\ue010", "]": "\ue011", "*": "\ue012", "|": "\ue014", "{": "\ue016", "}": "\ue017"}
 _UNESCAPE = {v: k for k, v in _ESCAPES.items()} | {_LITERAL: ""}
 _PRIVATE = re.compile("[\ue000-\ue0ff]")
+_ESCAPE_TABLE = str.maketrans(_ESCAPES)
 _SPACE = re.compile(r"\s+")
 _UNESCAPE_RE = re.compile("[" + "".join(_UNESCAPE) + "]")
 
-_HEADING = re.compile(r"^(#{1,5})\s+(.*?)\s*(?:\[#([a-z0-9_]+)\])?\s*$")
+_HEADING = re.compile(r"(#{1,5})\s+(.*)")
+_ANCHOR = re.compile(r"\s*\[#([a-z0-9_]+)\]$")
 _KEYWORD = re.compile(r"^(NOTE|PARTY|RECITAL|TITLE|SUBTITLE|SIGN):\s*(.*)$")
 _INLINE = re.compile(
     r"\[\[(?P<inner>[^\[\]]+?)\]\]|\*\*(?P<bold>.+?)\*\*|"
@@ -59,7 +61,7 @@ def protect(text: str) -> str:
     """An answer made safe to put into markup: one line, markup characters escaped."""
     text = _PRIVATE.sub("", text)
     text = _SPACE.sub(" ", text)  # one line; an edge space ("; and ") is kept
-    return _LITERAL + "".join(_ESCAPES.get(ch, ch) for ch in text)
+    return _LITERAL + text.translate(_ESCAPE_TABLE)
 
 
 def placeholder(path: str) -> str:
@@ -139,15 +141,19 @@ def parse(text: str, *, clause_id: str) -> Parsed:
             table.rows.append([parse_inline(c, parsed, number) for c in cells])
             continue
         table = None
-        heading = _HEADING.match(line)
-        keyword = _KEYWORD.match(line)
+        heading = _HEADING.match(line) if line[0] == "#" else None
+        keyword = _KEYWORD.match(line) if line[0] in "NPRTS" else None
         block: Block
         if heading:
             level = len(heading.group(1))
             kind = BlockKind.HEADING if level == 1 else BlockKind.NUMBERED
-            block = Block(kind, parse_inline(heading.group(2), parsed, number), level=level, clause_id=clause_id)
-            if heading.group(3):
-                block.anchors.append(f"{clause_id}.{heading.group(3)}")
+            content = heading.group(2)
+            anchor = _ANCHOR.search(content) if content.endswith("]") else None
+            if anchor is not None:
+                content = content[: anchor.start()]
+            block = Block(kind, parse_inline(content, parsed, number), level=level, clause_id=clause_id)
+            if anchor is not None:
+                block.anchors.append(f"{clause_id}.{anchor.group(1)}")
             if not anchored:
                 block.anchors.insert(0, clause_id)
                 anchored = True

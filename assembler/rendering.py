@@ -80,9 +80,17 @@ def _data(value: Any, path: str) -> Any:
     return value
 
 
-def answers_context(answers: Answers, doc: DocumentDef | None = None) -> dict[str, Any]:
+def answers_context(
+    answers: Answers, doc: DocumentDef | None = None, *, base: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Everything a clause or condition can use: the answers' top-level keys plus ``doc``, ``board``,
-    ``members`` and ``host``."""
+    ``members`` and ``host``. ``base`` is this function's result for the same answers without a document
+    (computed once per build and shared, since templates cannot change it)."""
+    if base is not None:
+        shared = dict(base)
+        if doc is not None:
+            shared["doc"] = _doc_context(answers, doc, shared["parties_by_name"])
+        return shared
     dumped = answers.model_dump(mode="python")
     context: dict[str, Any] = {key: _data(value, key) for key, value in dumped.items()}
     parties = context["parties"]
@@ -97,24 +105,27 @@ def answers_context(answers: Answers, doc: DocumentDef | None = None) -> dict[st
     context["parties_by_name"] = by_name
     context["bodies_by_id"] = {b["id"]: b for b in context["bodies"]}
     if doc is not None:
-        kind = DocumentKind(doc.kind)
-        choice = answers.documents.get(kind)
-        signatories = [by_name[p.short_name] for p in answers.document_parties(kind)]
-        context["doc"] = {
-            "kind": kind.value,
-            "title": doc.title,
-            "name": doc.self_name,
-            "this": ("these " if doc.plural else "this ") + doc.self_name,
-            "is": "are" if doc.plural else "is",
-            "has": "have" if doc.plural else "has",
-            "adopted": doc.adopted,
-            "binding": doc.binding,
-            "form": choice.form.value,
-            "is_deed": choice.form is DocumentForm.DEED,
-            "version": choice.version,
-            "parties": signatories,
-        }
+        context["doc"] = _doc_context(answers, doc, by_name)
     return context
+
+
+def _doc_context(answers: Answers, doc: DocumentDef, by_name: dict[str, Any]) -> dict[str, Any]:
+    kind = DocumentKind(doc.kind)
+    choice = answers.documents.get(kind)
+    return {
+        "kind": kind.value,
+        "title": doc.title,
+        "name": doc.self_name,
+        "this": ("these " if doc.plural else "this ") + doc.self_name,
+        "is": "are" if doc.plural else "is",
+        "has": "have" if doc.plural else "has",
+        "adopted": doc.adopted,
+        "binding": doc.binding,
+        "form": choice.form.value,
+        "is_deed": choice.form is DocumentForm.DEED,
+        "version": choice.version,
+        "parties": [by_name[p.short_name] for p in answers.document_parties(kind)],
+    }
 
 
 # ------------------------------------------------------------------------------------------- filters
