@@ -24,7 +24,20 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from .errors import InputError, Problem
 from .model import FORMAT_VERSION, Answers
 
-__all__ = ["LoadedAnswers", "dump_answers", "load_answers", "parse_answers", "save_answers", "write_atomic"]
+__all__ = [
+    "LoadedAnswers",
+    "answers_data",
+    "dump_answers",
+    "load_answers",
+    "parse_answers",
+    "parse_document",
+    "plain_data",
+    "read_text",
+    "round_trip_yaml",
+    "save_answers",
+    "validation_problems",
+    "write_atomic",
+]
 
 
 class _Constructor(RoundTripConstructor):
@@ -40,7 +53,8 @@ class _Constructor(RoundTripConstructor):
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
 
 
-def _yaml() -> YAML:
+def round_trip_yaml() -> YAML:
+    """The comment-keeping YAML reader and writer, set up as the tool writes answers files."""
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
     yaml.indent(mapping=2, sequence=4, offset=2)
@@ -69,14 +83,14 @@ class LoadedAnswers:
     @property
     def document(self) -> CommentedMap:
         if self._document is None:
-            self._document = _parse_yaml(self.text, self.name)
+            self._document = parse_document(self.text, self.name)
         return self._document
 
 
 def load_answers(path: Path | str) -> LoadedAnswers:
     """Read and validate an answers file; raise ``InputError`` listing every problem found."""
     path = Path(path)
-    text = _read_text(path)
+    text = read_text(path)
     return parse_answers(text, name=str(path), path=path)
 
 
@@ -89,15 +103,15 @@ def parse_answers(text: str, *, name: str = "<answers>", path: Path | None = Non
     try:
         data = _fast_yaml().load(text)
         if isinstance(data, dict) and "\t" not in _indentation(text):
-            answers = Answers.model_validate(_plain(data))
+            answers = Answers.model_validate(plain_data(data))
             return LoadedAnswers(answers=answers, text=text, path=path or Path(name), name=name)
     except (YAMLError, ValueError, TypeError):
         pass
-    document = _parse_yaml(text, name)
+    document = parse_document(text, name)
     try:
-        answers = Answers.model_validate(_plain(document))
+        answers = Answers.model_validate(plain_data(document))
     except ValidationError as exc:
-        raise InputError(problems=list(_problems(exc, document, name))) from None
+        raise InputError(problems=list(validation_problems(exc, document, name))) from None
     return LoadedAnswers(answers=answers, text=text, path=path or Path(name), name=name, _document=document)
 
 
@@ -110,7 +124,8 @@ def _fast_yaml() -> YAML:
     return YAML(typ="safe")
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
+    """A user's file as text, or an ``InputError`` saying why it cannot be read (missing, folder, binary...)."""
     if not path.exists():
         raise InputError.single(
             path=path, what="file not found", fix="check the path, or create it with `assembler interview`"
@@ -134,7 +149,8 @@ def _read_text(path: Path) -> str:
     return text
 
 
-def _parse_yaml(text: str, name: str) -> CommentedMap:
+def parse_document(text: str, name: str) -> CommentedMap:
+    """The comment-keeping YAML tree of an answers file (complete or not); YAML errors name line and column."""
     if not text.strip() or all(line.lstrip().startswith("#") or not line.strip() for line in text.splitlines()):
         raise InputError.single(
             path=name,
@@ -148,7 +164,7 @@ def _parse_yaml(text: str, name: str) -> CommentedMap:
                 problems=[Problem(name, "", "a tab is used for indentation", "indent with spaces only", line=number)]
             )
     try:
-        document = _yaml().load(io.StringIO(text))
+        document = round_trip_yaml().load(io.StringIO(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         at: int | None = mark.line + 1 if mark else None
@@ -168,12 +184,12 @@ def _parse_yaml(text: str, name: str) -> CommentedMap:
     return document
 
 
-def _plain(value: Any) -> Any:
+def plain_data(value: Any) -> Any:
     """The YAML tree as plain Python values, so validation sees no ruamel types."""
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain_data(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain_data(v) for v in value]
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, int):
@@ -188,7 +204,8 @@ def _plain(value: Any) -> Any:
 # ------------------------------------------------------------------------------------------- error messages
 
 
-def _problems(exc: ValidationError, document: CommentedMap, name: str) -> Iterator[Problem]:
+def validation_problems(exc: ValidationError, document: CommentedMap, name: str) -> Iterator[Problem]:
+    """One ``file:line: field: problem — fix`` for each validation error, lines taken from the YAML tree."""
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
         kind = error["type"]
@@ -347,7 +364,7 @@ def dump_answers(answers: Answers, document: CommentedMap | None = None) -> str:
     data = answers_data(answers)
     tree = _merge(document, data) if document is not None else data
     stream = io.StringIO()
-    _yaml().dump(tree, stream)
+    round_trip_yaml().dump(tree, stream)
     return stream.getvalue()
 
 

@@ -34,7 +34,7 @@ from .test_interview_helpers import (
 pytestmark = pytest.mark.timeout(60)
 
 
-def _yaml(path: Path) -> object:
+def round_trip_yaml(path: Path) -> object:
     return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
 
 
@@ -65,7 +65,7 @@ def test_interrupt_then_resume_continues_where_the_user_stopped(tmp_path: Path) 
         drive(target, partial)
     assert stopped.value.exit_code == 130
     assert f"resume with `assembler interview {target}`" in stopped.value.message
-    saved = _yaml(target)
+    saved = round_trip_yaml(target)
     assert isinstance(saved, dict)
     assert saved["parties"] == [{"short_name": "NSFT", "name": "North Shore NHS Foundation Trust"}]
     assert saved["collaborative"]["vision"] is None  # an explicit unknown is kept, and counts as answered
@@ -100,7 +100,7 @@ def test_repeating_groups_add_edit_and_remove(tmp_path: Path) -> None:
     ]  # fmt: skip
     with pytest.raises(InterviewInterrupted):
         drive(target, keys("collaborative") + "".join(parties) + CTRL_C)
-    saved = _yaml(target)
+    saved = round_trip_yaml(target)
     assert isinstance(saved, dict)
     assert [p["short_name"] for p in saved["parties"]] == ["NSFT", "Coastal"]
 
@@ -149,7 +149,7 @@ def test_declining_the_contractual_board_shows_the_rule(tmp_path: Path) -> None:
     script = keys("collaborative", "parties") + "".join(declined + board_with_coastal_voting) + CTRL_C
     with pytest.raises(InterviewInterrupted):
         drive(target, script, lines)
-    saved = _yaml(target)
+    saved = round_trip_yaml(target)
     assert isinstance(saved, dict)
     assert saved["legal_form"] == "committees_in_common"
     at = next(i for i, line in enumerate(lines) if line.startswith("! Problem (R1)"))

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml.comments import CommentedMap
 
-from ..answers_file import _plain
+from ..answers_file import plain_data
 from ..errors import InputError
 from ..model import CHOICE_HELP, Answers
 from .guidance import Guide
@@ -180,7 +180,7 @@ class Interview:
         self._model(q.item_model, path, force)
         while True:
             try:
-                q.item_model.model_validate(_plain(self.session.get(path)))
+                q.item_model.model_validate(plain_data(self.session.get(path)))
                 return
             except ValidationError as exc:
                 if any(e["type"] == "missing" for e in exc.errors()):

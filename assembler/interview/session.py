@@ -34,7 +34,7 @@ class Session:
     def __init__(self, path: Path, document: CommentedMap) -> None:
         self.path = path
         self.document = document
-        self._yaml = answers_file._yaml()
+        self._yaml = answers_file.round_trip_yaml()
         self._blocks: dict[str, str] = {}  # YAML text of each top-level answer, until it changes
 
     @classmethod
@@ -43,8 +43,8 @@ class Session:
         if path.exists():
             # The loader's own reading and YAML parsing (file, line and fix in every message), without the
             # whole-model validation a partial draft cannot pass yet.
-            text = answers_file._read_text(path)
-            document = answers_file._parse_yaml(text, str(path))
+            text = answers_file.read_text(path)
+            document = answers_file.parse_document(text, str(path))
             if document.get("format_version", FORMAT_VERSION) != FORMAT_VERSION:
                 raise InputError.single(
                     path=path,
@@ -75,7 +75,7 @@ class Session:
 
     def data(self) -> dict[str, Any]:
         """The draft as plain Python data (a copy)."""
-        plain = answers_file._plain(self.document)
+        plain = answers_file.plain_data(self.document)
         assert isinstance(plain, dict)
         return plain
 
@@ -84,7 +84,7 @@ class Session:
         try:
             return Answers.model_validate(self.data())
         except ValidationError as exc:
-            problems = list(answers_file._problems(exc, self.document, str(self.path)))
+            problems = list(answers_file.validation_problems(exc, self.document, str(self.path)))
             raise InputError(problems=problems) from None
 
     # -- writing (each call saves the file)
