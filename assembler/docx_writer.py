@@ -101,11 +101,20 @@ class _BodyWriter:
         instr.set(XML_SPACE, "preserve")
 
     def runs(self, p: Any, runs: list[Run], section: str) -> None:
+        pending = ""  # plain text and defined terms look alike: one Word run for each stretch of them
         for run in runs:
+            if run.kind in (RunKind.TEXT, RunKind.TERM):
+                pending += run.text
+                continue
+            if pending:
+                self.text(p, pending)
+                pending = ""
             if run.kind is RunKind.REF:
                 self.reference(p, run.value, section)
             else:
                 self.text(p, run.text, bold=run.kind is RunKind.BOLD, highlight=run.kind is RunKind.PLACEHOLDER)
+        if pending:
+            self.text(p, pending)
 
     def reference(self, p: Any, target: str, section: str) -> None:
         anchor = self.doc.anchor(target, section)
@@ -182,11 +191,13 @@ class _BodyWriter:
     def block(self, block: Block) -> None:
         kind = block.kind
         section = block.section
+        # In the body the Clause styles carry the legal list; a schedule names its own restarted list instance.
         if kind is BlockKind.HEADING:
-            p = self.paragraph("Clause1", (self.num_id, 0))
+            p = self.paragraph("Clause1", (self.num_id, 0) if self.num_id != LEGAL_LIST_ID else None)
             self.bookmarked(p, block.anchors, block.runs, section)
         elif kind is BlockKind.NUMBERED:
-            p = self.paragraph(f"Clause{block.level}", (self.num_id, block.level - 1))
+            level_num = (self.num_id, block.level - 1) if self.num_id != LEGAL_LIST_ID else None
+            p = self.paragraph(f"Clause{block.level}", level_num)
             self.bookmarked(p, block.anchors, block.runs, section)
         elif kind is BlockKind.BODY:
             self.runs(self.paragraph(f"Body{max(1, min(block.level, 5))}"), block.runs, section)
