@@ -20,7 +20,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 def _console(stderr: bool = False) -> Any:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    console = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    if not console.is_terminal:  # piped or captured: wide enough that a finding's message is not folded
+        console = Console(stderr=stderr, highlight=False, soft_wrap=True, width=160)
+    return console
 
 
 def handle_errors(fn: F) -> F:

@@ -318,3 +318,13 @@ def test_a_syntax_error_in_a_clause_names_its_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", str(MSECC), "--library", str(root), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "term.clause:" in result.output and "template syntax" in result.output
+
+
+def test_pdf_without_libreoffice_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import assembler.assembly as assembly
+
+    monkeypatch.setattr(assembly.shutil, "which", lambda name: None)
+    result = CliRunner().invoke(main, ["build", str(MSECC), "--out", str(tmp_path), "--only", "dra", "--pdf"])
+    assert result.exit_code == 0, result.output
+    assert "PDF not made: LibreOffice is not installed" in result.output
+    assert list(tmp_path.glob("*.docx")) and not list(tmp_path.glob("*.pdf"))
