@@ -28,6 +28,7 @@ from jinja2 import Environment as _Environment
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import markup
+from .cache import cache_dir
 from .errors import LibraryError, Problem
 from .library import Clause, DocumentDef, Library
 from .model import CHOICE_HELP, Answers, DocumentForm, DocumentKind
@@ -230,17 +231,8 @@ class _LibraryLoader(BaseLoader):
 
 def _bytecode_cache() -> BytecodeCache | None:
     """Compiled templates kept between runs (keyed by source checksum), where a cache folder can be made."""
-    import os
-
-    folder = Path(
-        os.environ.get("ASSEMBLER_CACHE")
-        or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "assembler"
-    )
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return FileSystemBytecodeCache(str(folder), "jinja-%s.cache") if os.access(folder, os.W_OK) else None
+    folder = cache_dir()
+    return FileSystemBytecodeCache(str(folder), "jinja-%s.cache") if folder is not None else None
 
 
 def render_text(env: ImmutableSandboxedEnvironment, text: str, context: dict[str, Any]) -> str:

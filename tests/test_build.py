@@ -328,3 +328,16 @@ def test_pdf_without_libreoffice_says_so(tmp_path: Path, monkeypatch: pytest.Mon
     assert result.exit_code == 0, result.output
     assert "PDF not made: LibreOffice is not installed" in result.output
     assert list(tmp_path.glob("*.docx")) and not list(tmp_path.glob("*.pdf"))
+
+
+def test_an_edited_clause_is_never_served_from_the_cache(tmp_path: Path) -> None:
+    from assembler.library import load_library
+
+    root = _library_copy(tmp_path)
+    first = load_library(root)
+    again = load_library(root)
+    assert again.clauses["cjv.term"].body == first.clauses["cjv.term"].body
+    clause = root / "cjv" / "term.clause"
+    clause.write_text(clause.read_text().replace("takes effect on", "starts on"))
+    edited = load_library(root)
+    assert "starts on" in edited.clauses["cjv.term"].body
