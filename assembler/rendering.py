@@ -196,13 +196,46 @@ def _label(value: Any, enum: str | None = None) -> Any:
     return value
 
 
-_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+_UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def number_words(n: int) -> str:
+    """An integer below 1,000 in words, British style: 'one hundred and twenty-five'."""
+    if n < 20:
+        return _UNITS[n]
+    if n < 100:
+        tens, units = divmod(n, 10)
+        return _TENS[tens] + (f"-{_UNITS[units]}" if units else "")
+    hundreds, rest = divmod(n, 100)
+    return f"{_UNITS[hundreds]} hundred" + (f" and {number_words(rest)}" if rest else "")
 
 
 def _words(value: Any) -> Any:
-    """'five (5)' for small numbers, as legal drafting writes them."""
-    if isinstance(value, int) and 0 <= value < len(_WORDS):
-        return f"{_WORDS[value]} ({value})"
+    """'fifteen (15)', as legal drafting writes numbers; other values (and unknowns) are returned unchanged."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 1000:
+        return f"{number_words(value)} ({value})"
     return value
 
 
