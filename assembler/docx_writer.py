@@ -48,6 +48,30 @@ _P, _PPR, _PSTYLE, _NUMPR, _ILVL, _NUMID, _R, _RPR, _B, _HIGHLIGHT, _T, _VAL = (
 _PRESERVE = {XML_SPACE: "preserve"}
 
 
+TEXT_WIDTH = 9070  # twentieths of a point between the house template's margins (A4, 2.5 cm each side)
+
+
+def _column_widths(block: Block, total: int) -> list[int]:
+    """Column widths: each wide enough for its longest word, the rest shared by how much each column says."""
+    columns = max(len(row) for row in block.rows)
+    minimum, weight = [], []
+    for index in range(columns):
+        texts = ["".join(r.text for r in row[index]) for row in block.rows if index < len(row)]
+        longest_word = max((len(word) for text in texts for word in text.split()), default=4)
+        minimum.append((longest_word + 2) * _CHAR_WIDTH)
+        weight.append(sum(len(text) for text in texts) / max(len(texts), 1) + 1)
+    spare = total - sum(minimum)
+    if spare < 0:  # too many columns for the page: shrink them all alike
+        widths = [m * total // sum(minimum) for m in minimum]
+    else:
+        widths = [m + int(spare * w / sum(weight)) for m, w in zip(minimum, weight, strict=True)]
+    widths[-1] += total - sum(widths)
+    return widths
+
+
+_CHAR_WIDTH = 115  # an average character of the 10-11 pt house font, in twentieths of a point
+
+
 def bookmark_name(anchor: str) -> str:
     """A Word bookmark name for an anchor: hidden (``_Ref``), at most 40 characters, letters/digits/_ only."""
     name = "_Ref_" + re.sub(r"[^A-Za-z0-9]", "_", anchor)
@@ -237,23 +261,25 @@ class _BodyWriter:
         tbl = _el(self.body, "tbl")
         tblpr = _el(tbl, "tblPr")
         _el(tblpr, "tblStyle", val="TableGrid")
-        _el(tblpr, "tblW", w="5000", type="pct")
-        indent = {1: "720", 2: "720", 3: "1440"}.get(block.level, "720")
-        _el(tblpr, "tblInd", w=indent, type="dxa")
+        indent = {3: 1440}.get(block.level, 720)
+        widths = _column_widths(block, TEXT_WIDTH - indent)
+        _el(tblpr, "tblW", w=str(sum(widths)), type="dxa")
+        _el(tblpr, "tblInd", w=str(indent), type="dxa")
+        _el(tblpr, "tblLayout", type="fixed")
         borders = _el(tblpr, "tblBorders")
         for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
             _el(borders, edge, val="single", sz="4", space="0", color="808080")
-        columns = max(len(row) for row in block.rows)
+        columns = len(widths)
         grid = _el(tbl, "tblGrid")
-        for _ in range(columns):
-            _el(grid, "gridCol", w=str(8000 // columns))
+        for width in widths:
+            _el(grid, "gridCol", w=str(width))
         for index, row in enumerate(block.rows):
             tr = _el(tbl, "tr")
             if index == 0:
                 _el(_el(tr, "trPr"), "tblHeader")
-            for cell in row + [[]] * (columns - len(row)):
+            for cell, width in zip(row + [[]] * (columns - len(row)), widths, strict=True):
                 tc = _el(tr, "tc")
-                _el(_el(tc, "tcPr"), "tcW", w=str(8000 // columns), type="dxa")
+                _el(_el(tc, "tcPr"), "tcW", w=str(width), type="dxa")
                 p = _el(tc, "p")
                 _el(_el(p, "pPr"), "pStyle", val="TableText")
                 for run in cell:
