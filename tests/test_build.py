@@ -341,3 +341,15 @@ def test_an_edited_clause_is_never_served_from_the_cache(tmp_path: Path) -> None
     clause.write_text(clause.read_text().replace("takes effect on", "starts on"))
     edited = load_library(root)
     assert "starts on" in edited.clauses["cjv.term"].body
+
+
+def test_the_house_template_is_reproduced_by_its_script() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_templates", ROOT / "templates" / "make_templates.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.build() == (ROOT / "templates" / "house.docx").read_bytes()
+    styles = read(ROOT / "templates" / "house.docx").parts["word/styles.xml"]
+    assert b"Clause1" in styles and b"DraftingNote" in styles and len(styles) < 40_000
