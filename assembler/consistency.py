@@ -1,4 +1,4 @@
-"""Cross-field consistency checks (R10, R11, R17 and C1–C7) and the facts about bodies the rules share.
+"""Cross-field consistency checks (R10, R11, R17 and C1–C8) and the facts about bodies the rules share.
 
 ``rules.py`` registers these checks as rules; this module imports nothing from it at run time, so the two
 never import each other in a circle.
@@ -346,3 +346,25 @@ def _threshold(r: Rule, a: Answers) -> Iterator[Finding]:
                 [f"bodies[{bi}].voting.threshold_percent"],
                 "set voting.threshold_percent above 50, e.g. 75",
             )
+
+
+@consistency_rule("C8", "The documents asked for fit the legal form")
+def _documents_fit_form(r: Rule, a: Answers) -> Iterator[Finding]:
+    if a.legal_form == LegalForm.MOU_ONLY and a.documents.cjv.produce:
+        yield r.error(
+            "The collaborative is MoU only, but a binding collaboration agreement is asked for.",
+            ["legal_form", "documents.cjv.produce"],
+            "set documents.cjv.produce: false, or choose a binding legal form such as cjv",
+        )
+    needs_board = a.legal_form != LegalForm.MOU_ONLY or a.documents.tor.produce
+    if needs_board and not a.bodies:
+        problem = (
+            "No bodies are given, so there are no terms of reference to draft."
+            if a.legal_form == LegalForm.MOU_ONLY
+            else "No bodies are given, but the collaborative's legal form needs a board for the documents to set up."
+        )
+        yield r.error(
+            problem,
+            ["bodies"],
+            "add the collaborative's board (and any sub-groups) under bodies",
+        )

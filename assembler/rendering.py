@@ -275,6 +275,15 @@ def render_text(env: ImmutableSandboxedEnvironment, text: str, context: dict[str
     return env.from_string(text).render(context)
 
 
+class _AnswersEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox, where looking something up by an unknown answer gives an unknown (a [●]), not an error."""
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if isinstance(argument, Unknown):
+            return Unknown(argument.path)
+        return super().getitem(obj, argument)
+
+
 def make_environment(macros: Path | None = None, *, library: Library | None = None) -> ImmutableSandboxedEnvironment:
     """The one jinja environment: sandboxed, immutable data, strict about undefined names.
 
@@ -287,7 +296,7 @@ def make_environment(macros: Path | None = None, *, library: Library | None = No
         macros = macros or library.root / "macros"
     if macros is not None and macros.is_dir():
         loaders.append(FileSystemLoader(str(macros)))
-    env = ImmutableSandboxedEnvironment(
+    env = _AnswersEnvironment(
         undefined=StrictUndefined,
         finalize=_finalize,
         autoescape=False,

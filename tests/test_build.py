@@ -353,3 +353,36 @@ def test_the_house_template_is_reproduced_by_its_script() -> None:
     assert module.build() == (ROOT / "templates" / "house.docx").read_bytes()
     styles = read(ROOT / "templates" / "house.docx").parts["word/styles.xml"]
     assert b"Clause1" in styles and b"DraftingNote" in styles and len(styles) < 40_000
+
+
+SPARSE = """format_version: 1
+collaborative:
+  name: Sparse Collaborative
+legal_form: {form}
+parties:
+  - {{short_name: A, name: Alpha NHS Trust, kind: nhs_trust}}
+  - {{short_name: B, name: Beta NHS Foundation Trust, kind: nhs_foundation_trust, roles: [{roles}]}}
+bodies:
+  - id: board
+    name: Joint Board
+    members:
+      - {{party: A, role: Chief Executive, board_director: true}}
+      - {{party: B, role: Chief Executive, board_director: true}}
+documents:
+  cjv: {{produce: {cjv}}}
+"""
+
+
+@pytest.mark.parametrize("form", ["mou_only", "cjv", "lead_provider", "committees_in_common", "joint_committee"])
+def test_answers_with_most_facts_unknown_still_build(form: str, tmp_path: Path) -> None:
+    roles = "member, host, lead_provider" if form == "lead_provider" else "member, host"
+    answers = tmp_path / "sparse.yaml"
+    answers.write_text(SPARSE.format(form=form, roles=roles, cjv="false" if form == "mou_only" else "true"))
+    result = build(answers, out_dir=tmp_path / "out")
+    assert len(result.written) == (4 if form == "mou_only" else 5)
+    report = json.loads((tmp_path / "out" / "assembly-report.json").read_text())
+    for entry, path in zip(report["documents"], result.written, strict=True):
+        assert entry["broken_references"] == []
+        assert entry["placeholders"], "unknown facts should show as [●] gaps"
+        text = read(path).text()
+        assert "{{" not in text and "{%" not in text

@@ -134,6 +134,11 @@ OTHER = {"short_name": "Hospice", "name": "A Hospice", "kind": "other", "roles":
 JC_DELEGATION = {"to_body": "joint_committee", "function": "x", "legal_basis": "y"}
 JC = "joint_committee"
 MS = "msecc"
+MSECC_BOARD_ONLY = {
+    "id": "board",
+    "name": "Community Collaborative Board",
+    "members": [{"party": p, "role": "Chief Executive", "board_director": True} for p in ("EPUT", "NELFT", "Provide")],
+}
 NT = "nottingham"
 FULL_FUND = _example_data(JC)["finance"]["pooled_fund"]
 RESERVED = ["admission of a new party"]
@@ -726,6 +731,24 @@ CASES = [
         [put("bodies[0].voting.rule", "qualified_majority"), put("bodies[0].voting.threshold_percent", 50)],
         put("bodies[0].voting.threshold_percent", 66.67),
     ),
+    case(
+        "C8 an agreement asked for under an MoU-only form",
+        "C8",
+        E,
+        "documents.cjv.produce",
+        MS,
+        put("legal_form", "mou_only"),
+        put("documents.cjv.produce", False),
+    ),
+    case(
+        "C8 a binding form with no bodies",
+        "C8",
+        E,
+        "bodies",
+        MS,
+        [put("bodies", []), put("delegations", [])],
+        put("bodies", [MSECC_BOARD_ONLY]),
+    ),
 ]
 
 
@@ -742,7 +765,7 @@ def test_rule_is_silent_once_fixed(c: Case) -> None:
 
 def test_every_rule_is_covered_by_a_case() -> None:
     assert {r.id for r in RULES} == {c.rule for c in CASES}
-    assert {f"R{n}" for n in range(1, 20)} | {f"C{n}" for n in range(1, 8)} == {r.id for r in RULES}
+    assert {f"R{n}" for n in range(1, 20)} | {f"C{n}" for n in range(1, 9)} == {r.id for r in RULES}
 
 
 # ------------------------------------------------------------------------------------------- examples
