@@ -49,6 +49,7 @@ class BuildResult:
     report_path: Path | None = None
     findings: list[Finding] = field(default_factory=list)
     pdf_message: str = ""
+    skipped: list[str] = field(default_factory=list)  # documents asked for but switched off in the answers
 
 
 def templates_root() -> Path:
@@ -108,7 +109,10 @@ def build(
     outputs: list[tuple[Path, bytes]] = []
     with _collection_paused():
         for kind in DocumentKind:
-            if kind not in wanted or not answers.documents.get(kind).produce:
+            if kind not in wanted:
+                continue
+            if not answers.documents.get(kind).produce:
+                result.skipped.append(f"{kind.value}: not built, because documents.{kind.value}.produce is false")
                 continue
             doc = library.documents.get(kind)
             if doc is None:

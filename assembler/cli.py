@@ -112,6 +112,8 @@ def build(
         sys.exit(1)
     for path in result.written:
         click.echo(f"wrote {path}")
+    for line in result.skipped:
+        click.echo(line)
     if result.report_path is not None:
         click.echo(f"wrote {result.report_path}")
         report = json.loads(result.report_path.read_text(encoding="utf-8"))

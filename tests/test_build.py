@@ -386,3 +386,10 @@ def test_answers_with_most_facts_unknown_still_build(form: str, tmp_path: Path) 
         assert entry["placeholders"], "unknown facts should show as [●] gaps"
         text = read(path).text()
         assert "{{" not in text and "{%" not in text
+
+
+def test_documents_switched_off_are_named_not_built(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", str(ROOT / "answers" / "nottingham.yaml"), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "cjv: not built, because documents.cjv.produce is false" in result.output
+    assert not list(tmp_path.glob("*agreement*.docx"))
