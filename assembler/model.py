@@ -523,6 +523,13 @@ class Decisions(Strict):
         **ask("Which matters must each party's own board approve?", "E.g. annual accounts."),
     )
     urgent: UrgentDecisions = Field(default_factory=UrgentDecisions)
+    revocation_notice_days: Days = Field(
+        default=30,
+        **ask(
+            "How many days' notice must a party give to vary or revoke an authority it has delegated?",
+            "Gives the others time to adjust; the scheme of delegation lets them agree a shorter period.",
+        ),
+    )
 
 
 class Delegation(Strict):
@@ -662,6 +669,18 @@ class ExpertDetermination(Strict):
         **ask("Who appoints the expert if the parties cannot agree?", "An office holder, not a named person."),
     )
     binding: bool = Field(default=True, **ask("Is the expert's decision binding?", "Save for fraud or manifest error."))
+    response_days: Days = Field(
+        default=10,
+        **ask(
+            "Within how many business days must the parties meet to consider a non-binding decision?",
+            "Used only when the expert's decision is not binding.",
+            when="not_binding",
+        ),
+    )
+
+    @property
+    def is_not_binding(self) -> bool:
+        return not self.binding
 
 
 class Disputes(Strict):
@@ -670,6 +689,13 @@ class Disputes(Strict):
     expert_determination: ExpertDetermination | None = Field(default=None, **ask("Is expert determination used?", ""))
     final_forum: FinalForum = Field(default=FinalForum.COURTS, **ask("Where are disputes finally decided?", ""))
     continued_performance: bool = Field(default=True, **ask("Do parties keep performing during a dispute?", ""))
+    appointment_days: Days = Field(
+        default=10,
+        **ask(
+            "Within how many business days must the parties agree a mediator, expert or arbitrator?",
+            "After that, the nominating body named in the dispute procedure appoints one.",
+        ),
+    )
 
 
 class DocumentChoice(Strict):

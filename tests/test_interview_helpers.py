@@ -73,7 +73,7 @@ BODIES = [
     t("NSFT"), ENTER,  # secretariat; review every 12 months
     t("Done"),
 ]  # fmt: skip
-DECISIONS = [t("admission of a new party"), ENTER, ENTER, ENTER, ENTER, ENTER]
+DECISIONS = [t("admission of a new party"), ENTER, ENTER, ENTER, ENTER, ENTER, ENTER]  # ... revocation notice
 DELEGATIONS = [
     ENTER, t("NSFT"), t("board"),  # to a body, so "which officer" is not asked
     t("joint delivery of community nursing"), t("the Trust's scheme of delegation"), t("100,000"),
@@ -81,7 +81,7 @@ DELEGATIONS = [
 ]  # fmt: skip
 FINANCE = [ENTER, ENTER, ENTER, ENTER, SKIP, ENTER, t("NHS Resolution schemes")]  # no pooled fund: not asked
 STAFFING = [ENTER, t("Done"), ENTER, ENTER, t("NSFT")]
-DISPUTES = [ENTER, t("Operational"), t("the operational leads"), t("10"), t("Done"), *[ENTER] * 7]
+DISPUTES = [ENTER, t("Operational"), t("the operational leads"), t("10"), t("Done"), *[ENTER] * 8]
 TERM = [t("3"), ENTER, ENTER, ENTER, SKIP, ENTER]
 DOCUMENTS = [*[ENTER] * 5, t("deed"), *[ENTER] * 14]
 FINISH = [ENTER]  # the review's default choice is Finish
