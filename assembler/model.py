@@ -333,6 +333,22 @@ NHS_RELEVANT_BODIES = frozenset(
 )
 
 
+FORM_DEFAULTS: dict[LegalForm, dict[tuple[str, ...], Any]] = {
+    # An MoU-only collaborative binds no one and delegates nothing: no agreement and no scheme of delegation.
+    LegalForm.MOU_ONLY: {("documents", "cjv", "produce"): False, ("documents", "sod", "produce"): False},
+}
+"""Defaults that depend on the legal form, offered by the interview in place of the field's own default."""
+
+
+def default_for_form(path: tuple[str | int, ...], legal_form: object, default: Any) -> Any:
+    """The default the interview offers for the answer at ``path``, given the legal form chosen so far."""
+    try:
+        form = LegalForm(str(legal_form))
+    except ValueError:
+        return default
+    return FORM_DEFAULTS.get(form, {}).get(tuple(str(p) for p in path), default)
+
+
 def label(choice: StrEnum) -> str:
     """The plain-English label of a closed choice."""
     return CHOICE_HELP[choice][0]

@@ -172,3 +172,20 @@ def test_without_a_file_it_asks_where_to_save(tmp_path: Path, monkeypatch: pytes
     saved = tmp_path / "answers" / "collaborative.yaml"
     assert stopped.value.path == Path("answers/collaborative.yaml")
     assert saved.read_text(encoding="utf-8") == "format_version: 1\ncollaborative:\n  name: Harbour Collaborative\n"
+
+
+@pytest.mark.timeout(120)
+def test_an_mou_only_collaborative_is_offered_no_agreement_by_default(tmp_path: Path) -> None:
+
+    target = copy_fixture("cjv_cic.yaml", tmp_path)
+    yaml = YAML()
+    data = yaml.load(target.read_text())
+    data["legal_form"] = "mou_only"
+    del data["documents"]
+    with target.open("w") as handle:
+        yaml.dump(data, handle)
+    drive(target, ENTER * 40 + "".join(FINISH))
+    saved = YAML(typ="safe").load(target.read_text())
+    assert saved["documents"]["cjv"]["produce"] is False
+    assert saved["documents"]["sod"]["produce"] is False
+    assert saved["documents"]["mou"]["produce"] is True

@@ -12,7 +12,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from ..answers_file import plain_data
 from ..errors import InputError
-from ..model import CHOICE_HELP, Answers
+from ..model import CHOICE_HELP, Answers, default_for_form
 from .guidance import Guide
 from .questions import REVIEW, Kind, Prompter, Question, default_at, question, questions
 from .session import MISSING, Session
@@ -125,7 +125,10 @@ class Interview:
         self._go_live()
         for line in self.guide.before(path, self.session.data()):
             self.echo(line)
-        default = default_at(path) if current is MISSING else current
+        if current is MISSING:
+            default = default_for_form(path, self.session.get(("legal_form",)), default_at(path))
+        else:
+            default = current
         answer = self._ask(lambda: q.ask(self.prompter, default, parties=self._parties(), bodies=self._bodies(path)))
         self.session.set(path, answer)
         lines, offer = self.guide.after(path, answer, self.session.data())
