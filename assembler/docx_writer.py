@@ -351,9 +351,9 @@ def write_docx(
         writer.warnings()
     for block in composed.blocks:
         writer.block(block)
-    for child in list(container):
-        marker.addprevious(child)
-    marker.getparent().remove(marker)
+    parent = marker.getparent()
+    at = parent.index(marker)
+    parent[at : at + 1] = list(container)  # the body takes the marker's place in one move
 
     core = tpl.docx.core_properties  # not get_docx(): after rendering it would reload the template
     core.title = f"{cover['title']}: {cover['collaborative']}"
