@@ -172,7 +172,9 @@ def compose_document(
             numbers[schedule.label] = numbers.get(schedule.label, 0) + 1
             name = f"{schedule.label} {numbers[schedule.label]}"
             heading = render_text(env, schedule.title, scope)
-            title = Block(BlockKind.SCHEDULE, markup.parse_inline(f"{name}: {heading}", markup.Parsed()), section=name)
+            parsed_title = markup.Parsed()
+            title = Block(BlockKind.SCHEDULE, markup.parse_inline(f"{name}: {heading}", parsed_title), section=name)
+            placeholders.extend(parsed_title.placeholders)
             title.anchors.append(f"{doc.kind}.{schedule.label.lower()}{numbers[schedule.label]}")
             blocks.extend([Block(BlockKind.PAGE_BREAK), title])
             for clause_id in schedule.clauses:
@@ -185,10 +187,10 @@ def compose_document(
     if clean:
         blocks = [b for b in blocks if b.kind is not BlockKind.NOTE]
     anchors = number_blocks(blocks)
+    # A schedule heading's anchor resolves to its name ("Schedule 2"), which the writer prints as text.
     for schedule_block in (b for b in blocks if b.kind is BlockKind.SCHEDULE and b.runs):
         for anchor in schedule_block.anchors:
             anchors[anchor] = Anchor(schedule_block.section, "")
-    # a schedule heading's anchor resolves to "Schedule 2"; the writer prints it as text
     warnings = [f for f in findings if f.severity is Severity.WARNING]
     composed = ComposedDocument(
         definition=doc,
