@@ -41,9 +41,12 @@ def ask(question: str, help_text: str, **extra: Any) -> dict[str, Any]:
 
 
 class Strict(BaseModel):
-    """Base of every answers model: unknown keys are errors, values are checked on assignment."""
+    """Base of every answers model: unknown keys are errors.
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False, frozen=False)
+    Values are checked when answers are validated (loading a file, the interview checking each answer), not on
+    attribute assignment: assignment validators would cost a quarter of the start-up time of every command."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, use_enum_values=False, frozen=False)
 
 
 # --------------------------------------------------------------------------------------------------- choices
