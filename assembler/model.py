@@ -423,7 +423,13 @@ class Party(Strict):
         min_length=1,
         **ask("What roles does it have?", "A party may be a member and the host, for example."),
     )
-    address: Text | None = Field(default=None, **ask("What is its registered or principal office address?", ""))
+    address: Text | None = Field(
+        default=None,
+        **ask(
+            "What is its registered or principal office address?",
+            "As registered, e.g. with Companies House. Unknown is fine for now.",
+        ),
+    )
     company_number: Text | None = Field(
         default=None,
         **ask("What is its company number?", "For a CIC or company only (Companies House).", when="company_like"),
@@ -449,14 +455,22 @@ class Member(Strict):
 
 
 class Chair(Strict):
-    method: ChairMethod = Field(**ask("How is the chair chosen?", ""))
+    method: ChairMethod = Field(
+        **ask(
+            "How is the chair chosen?",
+            "Rotating shares the chair between parties; an independent chair belongs to none of them.",
+        )
+    )
     rotation_months: int | None = Field(
         default=None,
         gt=0,
         le=120,
-        **ask("How long does each party hold the chair (months)?", "", when="rotating"),
+        **ask("How long does each party hold the chair (months)?", "Often 12 months.", when="rotating"),
     )
-    party: Ref | None = Field(default=None, **ask("Which party provides the chair?", "", when="named_party"))
+    party: Ref | None = Field(
+        default=None,
+        **ask("Which party provides the chair?", "The party whose member always chairs the body.", when="named_party"),
+    )
     vice_chair: bool = Field(default=True, **ask("Is there a vice-chair?", "Chairs when the chair is absent."))
 
 
@@ -478,7 +492,9 @@ class Quorum(Strict):
 
 
 class Meetings(Strict):
-    frequency: Frequency = Field(default=Frequency.MONTHLY, **ask("How often does it meet?", ""))
+    frequency: Frequency = Field(
+        default=Frequency.MONTHLY, **ask("How often does it meet?", "Extra meetings can always be called when needed.")
+    )
     notice_days: Days = Field(default=5, **ask("How many days' notice of a meeting?", "Papers go out with the notice."))
     in_public: bool = Field(
         default=False, **ask("Does it meet in public?", "Confidential items may still be taken in private.")
@@ -486,7 +502,13 @@ class Meetings(Strict):
 
 
 class Voting(Strict):
-    rule: DecisionRule = Field(default=DecisionRule.CONSENSUS, **ask("How are decisions made?", ""))
+    rule: DecisionRule = Field(
+        default=DecisionRule.CONSENSUS,
+        **ask(
+            "How are decisions made?",
+            "Consensus is most common; voting rules need protection for the parties that are outvoted.",
+        ),
+    )
     threshold_percent: Percent | None = Field(
         default=None, **ask("What percentage of votes is needed?", "More than 50.", when="qualified_majority")
     )
@@ -502,19 +524,38 @@ class Voting(Strict):
 class Body(Strict):
     id: Ident = Field(**ask("What id will answers use for this body?", "Lower case, e.g. board or jog."))
     name: Text = Field(**ask("What is the body called?", "E.g. Community Collaborative Board."))
-    kind: BodyKind = Field(default=BodyKind.BOARD, **ask("What kind of body is it?", ""))
+    kind: BodyKind = Field(
+        default=BodyKind.BOARD,
+        **ask("What kind of body is it?", "The collaborative's board, or a group that reports to another body."),
+    )
     parent: Ident | None = Field(default=None, **ask("Which body does it report to?", "None for the top body."))
-    purpose: Text | None = Field(default=None, **ask("What is the body for?", ""))
+    purpose: Text | None = Field(
+        default=None,
+        **ask(
+            "What is the body for?", "One sentence, e.g. to oversee day-to-day joint delivery of community services."
+        ),
+    )
     remit: list[Text] = Field(default_factory=list, **ask("What does it do or decide?", "One item per function."))
     members: list[Member] = Field(default_factory=list, **ask("Who are its members?", "By party and role."))
     chair: Chair = Field(default_factory=lambda: Chair(method=ChairMethod.ROTATING, rotation_months=12))
     deputies: Deputies = Field(default_factory=Deputies)
-    quorum: Quorum | None = Field(default=None, **ask("Quorum", ""))
+    quorum: Quorum | None = Field(
+        default=None, **ask("Quorum", "How many voting members must be present for the body to take decisions.")
+    )
     meetings: Meetings = Field(default_factory=Meetings)
     voting: Voting = Field(default_factory=Voting)
-    secretariat: Ref | None = Field(default=None, **ask("Which party provides the secretariat?", ""))
+    secretariat: Ref | None = Field(
+        default=None,
+        **ask(
+            "Which party provides the secretariat?",
+            "The party whose staff send out papers and take minutes. Unknown is fine.",
+        ),
+    )
     review_months: int = Field(
-        default=12, gt=0, le=120, **ask("How often are the terms of reference reviewed (months)?", "")
+        default=12,
+        gt=0,
+        le=120,
+        **ask("How often are the terms of reference reviewed (months)?", "Usually every 12 months."),
     )
 
     def voting_members(self) -> list[Member]:
@@ -522,7 +563,13 @@ class Body(Strict):
 
 
 class UrgentDecisions(Strict):
-    allowed: bool = Field(default=True, **ask("May urgent decisions be taken between meetings?", ""))
+    allowed: bool = Field(
+        default=True,
+        **ask(
+            "May urgent decisions be taken between meetings?",
+            "For decisions that cannot wait; they are reported to the next meeting.",
+        ),
+    )
     taken_by: Text = Field(
         default="the chair and one voting member from each other party",
         **ask("Who may take an urgent decision?", "Reported to the next meeting for ratification."),
@@ -535,7 +582,8 @@ class Decisions(Strict):
         **ask("Which matters are reserved?", "Decisions that need every party's agreement."),
     )
     reserved_mechanism: ReservedMechanism = Field(
-        default=ReservedMechanism.UNANIMITY, **ask("How are reserved matters protected?", "")
+        default=ReservedMechanism.UNANIMITY,
+        **ask("How are reserved matters protected?", "Reserved matters are the decisions no party can be outvoted on."),
     )
     party_reserved_matters: list[Text] = Field(
         default_factory=list,
@@ -557,7 +605,12 @@ class Delegation(Strict):
     to_officer: Text | None = Field(
         default=None, **ask("To which officer?", "A post, e.g. Lead Director.", when="to_officer")
     )
-    function: Text = Field(**ask("What function or decision is delegated?", ""))
+    function: Text = Field(
+        **ask(
+            "What function or decision is delegated?",
+            "In plain words, e.g. decisions on the joint delivery of community services within the annual plan.",
+        )
+    )
     legal_basis: Text | None = Field(default=None, **ask("On what legal basis?", "E.g. the party's standing orders."))
     financial_limit: Money | None = Field(default=None, **ask("Up to what financial limit (£)?", "Unknown is fine."))
 
@@ -574,7 +627,13 @@ class Delegation(Strict):
 
 
 class CostSharing(Strict):
-    method: CostMethod = Field(default=CostMethod.EQUAL, **ask("How are shared costs met?", ""))
+    method: CostMethod = Field(
+        default=CostMethod.EQUAL,
+        **ask(
+            "How are shared costs met?",
+            "Shared costs are the costs of the collaborative's own work, such as its programme team.",
+        ),
+    )
     shares: dict[Ref, Percent] | None = Field(
         default=None, **ask("What percentage does each party pay?", "Must total 100.", when="fixed_shares")
     )
@@ -582,48 +641,126 @@ class CostSharing(Strict):
 
 class HostFee(Strict):
     amount: Money | None = Field(default=None, **ask("What is the annual host fee (£)?", "Unknown is fine."))
-    basis: Text | None = Field(default=None, **ask("How is the fee calculated?", ""))
+    basis: Text | None = Field(
+        default=None,
+        **ask("How is the fee calculated?", "E.g. a fixed sum each year, or a percentage of the shared costs."),
+    )
 
 
 class GainRiskShare(Strict):
-    description: Text = Field(**ask("How are gains and risks shared?", ""))
-    shares: dict[Ref, Percent] | None = Field(default=None, **ask("Each party's share (%)", ""))
+    description: Text = Field(
+        **ask("How are gains and risks shared?", "One or two sentences, e.g. in proportion to contract income.")
+    )
+    shares: dict[Ref, Percent] | None = Field(
+        default=None, **ask("Each party's share (%)", "Percentages that add up to 100.")
+    )
 
 
 class PooledFund(Strict):
     """The elements rule R12 requires a pooled fund to state (s75 partnership regulations 2000, reg 7)."""
 
-    aims_and_outcomes: Text | None = Field(default=None, **ask("What are the fund's aims and outcomes?", ""))
-    functions: list[Text] = Field(default_factory=list, **ask("Which functions does it cover?", ""))
-    contributions: dict[Ref, Money] | None = Field(default=None, **ask("What does each party contribute (£)?", ""))
-    contribution_changes: Text | None = Field(default=None, **ask("How may contributions change?", ""))
-    people_and_services: Text | None = Field(default=None, **ask("Which people and services are covered?", ""))
-    resources: Text | None = Field(default=None, **ask("Which staff, goods or accommodation are provided?", ""))
-    shortfall_and_surplus: Text | None = Field(
-        default=None, **ask("How are overspends and underspends dealt with?", "")
+    aims_and_outcomes: Text | None = Field(
+        default=None, **ask("What are the fund's aims and outcomes?", "What the pooled money is meant to achieve.")
     )
-    host: Ref | None = Field(default=None, **ask("Which party hosts the fund?", ""))
-    fund_manager: Text | None = Field(default=None, **ask("Who is the pooled fund manager (post)?", ""))
-    authorisation: Text | None = Field(default=None, **ask("Who authorises payments from the fund?", ""))
-    monitoring_and_reporting: Text | None = Field(default=None, **ask("How is the fund monitored and reported?", ""))
-    audit: Text | None = Field(default=None, **ask("How is the fund audited?", ""))
-    duration: Text | None = Field(default=None, **ask("How long does the fund last?", ""))
-    review: Text | None = Field(default=None, **ask("How is the fund reviewed?", ""))
-    variation: Text | None = Field(default=None, **ask("How may the fund arrangements be varied?", ""))
-    termination: Text | None = Field(default=None, **ask("What happens to the fund on termination or exit?", ""))
+    functions: list[Text] = Field(
+        default_factory=list,
+        **ask("Which functions does it cover?", "The functions or services paid for from the fund."),
+    )
+    contributions: dict[Ref, Money] | None = Field(
+        default=None, **ask("What does each party contribute (£)?", "Each party's contribution for the first year.")
+    )
+    contribution_changes: Text | None = Field(
+        default=None, **ask("How may contributions change?", "E.g. reviewed each year and agreed by all parties.")
+    )
+    people_and_services: Text | None = Field(
+        default=None,
+        **ask("Which people and services are covered?", "The patients, population or services the fund pays for."),
+    )
+    resources: Text | None = Field(
+        default=None,
+        **ask("Which staff, goods or accommodation are provided?", "Anything given in kind rather than as money."),
+    )
+    shortfall_and_surplus: Text | None = Field(
+        default=None,
+        **ask("How are overspends and underspends dealt with?", "Who meets an overspend and who keeps an underspend."),
+    )
+    host: Ref | None = Field(
+        default=None, **ask("Which party hosts the fund?", "The party that holds the money and accounts for it.")
+    )
+    fund_manager: Text | None = Field(
+        default=None,
+        **ask("Who is the pooled fund manager (post)?", "A post in the host party, e.g. Director of Finance."),
+    )
+    authorisation: Text | None = Field(
+        default=None,
+        **ask(
+            "Who authorises payments from the fund?", "The post or body that approves spending, and up to what limit."
+        ),
+    )
+    monitoring_and_reporting: Text | None = Field(
+        default=None,
+        **ask("How is the fund monitored and reported?", "E.g. quarterly reports to the board and each party."),
+    )
+    audit: Text | None = Field(
+        default=None,
+        **ask("How is the fund audited?", "Usually by the host party's auditors, with access for the others."),
+    )
+    duration: Text | None = Field(
+        default=None,
+        **ask("How long does the fund last?", "E.g. while the agreement lasts, or for a fixed number of years."),
+    )
+    review: Text | None = Field(
+        default=None, **ask("How is the fund reviewed?", "E.g. a yearly review of its performance and contributions.")
+    )
+    variation: Text | None = Field(
+        default=None,
+        **ask("How may the fund arrangements be varied?", "Usually only by written agreement of all the parties."),
+    )
+    termination: Text | None = Field(
+        default=None,
+        **ask(
+            "What happens to the fund on termination or exit?",
+            "How money left in the fund, and any debts, are shared out.",
+        ),
+    )
 
 
 class Finance(Strict):
     cost_sharing: CostSharing = Field(default_factory=CostSharing)
-    host_fee: HostFee | None = Field(default=None, **ask("Is there a host fee?", ""))
-    gain_risk_share: GainRiskShare | None = Field(default=None, **ask("Is there a gain or risk share?", ""))
-    pooled_fund: PooledFund | None = Field(default=None, **ask("Is there a pooled fund?", ""))
+    host_fee: HostFee | None = Field(
+        default=None,
+        **ask(
+            "Is there a host fee?", "A fee paid to the party that hosts the collaborative's team, budget or contracts."
+        ),
+    )
+    gain_risk_share: GainRiskShare | None = Field(
+        default=None,
+        **ask("Is there a gain or risk share?", "An agreement to share savings or overspends between the parties."),
+    )
+    pooled_fund: PooledFund | None = Field(
+        default=None,
+        **ask(
+            "Is there a pooled fund?",
+            "A single budget that the parties pay into and spend together. It needs a legal basis and more detail.",
+        ),
+    )
 
 
 class Post(Strict):
     title: Text = Field(**ask("What is the post?", "E.g. Lead Director."))
-    employer: Ref = Field(**ask("Which party employs the post holder?", ""))
-    joint_with: Text | None = Field(default=None, **ask("Is it a joint post with another organisation? Which?", ""))
+    employer: Ref = Field(
+        **ask(
+            "Which party employs the post holder?",
+            "The collaborative cannot employ anyone itself: one of the parties does.",
+        )
+    )
+    joint_with: Text | None = Field(
+        default=None,
+        **ask(
+            "Is it a joint post with another organisation? Which?",
+            "E.g. a post shared with a local authority. Unknown or none is fine.",
+        ),
+    )
 
 
 class Staffing(Strict):
@@ -634,18 +771,54 @@ class Staffing(Strict):
             "Without a legal entity it cannot: the parties employ.",
         ),
     )
-    posts: list[Post] = Field(default_factory=list, **ask("Which posts serve the collaborative?", ""))
-    secondments: bool = Field(default=False, **ask("Will staff be seconded between parties?", ""))
+    posts: list[Post] = Field(
+        default_factory=list,
+        **ask(
+            "Which posts serve the collaborative?",
+            "Posts such as a lead director or programme manager, by title, not by person.",
+        ),
+    )
+    secondments: bool = Field(
+        default=False,
+        **ask(
+            "Will staff be seconded between parties?",
+            "A secondment keeps the employee with their employer while they work for another party.",
+        ),
+    )
 
 
 class InformationGovernance(Strict):
-    data_sharing_agreement: bool = Field(default=True, **ask("Will the parties sign a data sharing agreement?", ""))
-    lead_party: Ref | None = Field(default=None, **ask("Which party leads on information governance?", ""))
+    data_sharing_agreement: bool = Field(
+        default=True,
+        **ask(
+            "Will the parties sign a data sharing agreement?",
+            "Needed where personal data about patients or staff is shared between the parties.",
+        ),
+    )
+    lead_party: Ref | None = Field(
+        default=None,
+        **ask(
+            "Which party leads on information governance?",
+            "Its data protection officer co-ordinates the others. Unknown is fine.",
+        ),
+    )
 
 
 class Liability(Strict):
-    cap: Money | None = Field(default=None, **ask("Is each party's liability capped? At what amount (£)?", ""))
-    indemnities: bool = Field(default=True, **ask("Do the parties indemnify each other for their own defaults?", ""))
+    cap: Money | None = Field(
+        default=None,
+        **ask(
+            "Is each party's liability capped? At what amount (£)?",
+            "A cap limits what one party can claim from another. Unknown means no cap is stated yet.",
+        ),
+    )
+    indemnities: bool = Field(
+        default=True,
+        **ask(
+            "Do the parties indemnify each other for their own defaults?",
+            "Each party makes good the losses its own breach or negligence causes the others.",
+        ),
+    )
     insurance: Text | None = Field(
         default=None,
         **ask("What insurance or indemnity cover must each party keep?", "E.g. NHS Resolution schemes."),
@@ -653,15 +826,39 @@ class Liability(Strict):
 
 
 class Term(Strict):
-    initial_term_years: int | None = Field(default=None, gt=0, le=50, **ask("For how many years at first?", ""))
-    review_months: int = Field(default=12, gt=0, le=120, **ask("How often are the arrangements reviewed (months)?", ""))
+    initial_term_years: int | None = Field(
+        default=None,
+        gt=0,
+        le=50,
+        **ask("For how many years at first?", "The initial term; unknown is fine if the arrangement is open-ended."),
+    )
+    review_months: int = Field(
+        default=12, gt=0, le=120, **ask("How often are the arrangements reviewed (months)?", "Usually every 12 months.")
+    )
 
 
 class Membership(Strict):
-    admission_requires_unanimity: bool = Field(default=True, **ask("Must all parties agree to admit a new party?", ""))
-    exit_notice_months: int = Field(default=6, gt=0, le=60, **ask("How many months' notice to leave?", ""))
+    admission_requires_unanimity: bool = Field(
+        default=True,
+        **ask("Must all parties agree to admit a new party?", "Usually yes: a new party changes everyone's position."),
+    )
+    exit_notice_months: int = Field(
+        default=6,
+        gt=0,
+        le=60,
+        **ask(
+            "How many months' notice to leave?",
+            "Long enough for the others to rearrange services, often 6 or 12 months.",
+        ),
+    )
     minimum_term_months: int | None = Field(
-        default=None, gt=0, le=120, **ask("For how many months must a party stay?", "")
+        default=None,
+        gt=0,
+        le=120,
+        **ask(
+            "For how many months must a party stay?",
+            "A minimum period before a party may give notice to leave. Unknown means none is stated.",
+        ),
     )
     termination_events: list[Text] = Field(
         default_factory=list,
@@ -677,8 +874,20 @@ class DisputeTier(Strict):
 
 class Mediation(Strict):
     provider: Text = Field(default="CEDR", **ask("Who appoints or provides the mediator?", "E.g. CEDR."))
-    cost_split: CostSplit = Field(default=CostSplit.EQUAL, **ask("How are mediation costs shared?", ""))
-    days: Days = Field(default=30, **ask("Within how many days should mediation conclude?", ""))
+    cost_split: CostSplit = Field(
+        default=CostSplit.EQUAL,
+        **ask(
+            "How are mediation costs shared?",
+            "The mediator's fees; each party always pays its own costs of taking part.",
+        ),
+    )
+    days: Days = Field(
+        default=30,
+        **ask(
+            "Within how many days should mediation conclude?",
+            "Counted in business days from the mediator's appointment.",
+        ),
+    )
 
 
 class ExpertDetermination(Strict):
@@ -703,11 +912,38 @@ class ExpertDetermination(Strict):
 
 
 class Disputes(Strict):
-    tiers: list[DisputeTier] = Field(default_factory=list, **ask("What escalation tiers are there, in order?", ""))
-    mediation: Mediation | None = Field(default_factory=Mediation, **ask("Is mediation used?", ""))
-    expert_determination: ExpertDetermination | None = Field(default=None, **ask("Is expert determination used?", ""))
-    final_forum: FinalForum = Field(default=FinalForum.COURTS, **ask("Where are disputes finally decided?", ""))
-    continued_performance: bool = Field(default=True, **ask("Do parties keep performing during a dispute?", ""))
+    tiers: list[DisputeTier] = Field(
+        default_factory=list,
+        **ask(
+            "What escalation tiers are there, in order?",
+            "Each tier is a meeting that tries to settle a dispute before it goes further, e.g. operational leads, then chief executives.",
+        ),
+    )
+    mediation: Mediation | None = Field(
+        default_factory=Mediation,
+        **ask(
+            "Is mediation used?",
+            "An independent mediator helps the parties agree; nothing binds them until they sign a settlement.",
+        ),
+    )
+    expert_determination: ExpertDetermination | None = Field(
+        default=None,
+        **ask("Is expert determination used?", "An independent expert decides a technical or financial dispute."),
+    )
+    final_forum: FinalForum = Field(
+        default=FinalForum.COURTS,
+        **ask(
+            "Where are disputes finally decided?",
+            "Where a dispute goes if escalation, mediation and any expert have not settled it.",
+        ),
+    )
+    continued_performance: bool = Field(
+        default=True,
+        **ask(
+            "Do parties keep performing during a dispute?",
+            "Usually yes: services to patients carry on while the dispute is resolved.",
+        ),
+    )
     appointment_days: Days = Field(
         default=10,
         **ask(
@@ -718,13 +954,21 @@ class Disputes(Strict):
 
 
 class DocumentChoice(Strict):
-    produce: bool = Field(default=True, **ask("Produce this document?", ""))
-    form: DocumentForm = Field(default=DocumentForm.UNDER_HAND, **ask("How is it executed?", ""))
+    produce: bool = Field(
+        default=True, **ask("Produce this document?", "Say no for a document the collaborative does not need.")
+    )
+    form: DocumentForm = Field(
+        default=DocumentForm.UNDER_HAND,
+        **ask(
+            "How is it executed?",
+            "A deed needs more formal signing; most collaboration documents are signed under hand.",
+        ),
+    )
     parties: list[Ref] | None = Field(
         default=None,
         **ask("Which parties sign it?", "Default: every member. An MoU may have other signatories."),
     )
-    version: Text = Field(default="0.1", **ask("Draft version", ""))
+    version: Text = Field(default="0.1", **ask("Draft version", "Shown on the cover page, e.g. 0.1 for a first draft."))
 
 
 class Documents(Strict):
@@ -759,7 +1003,13 @@ class Answers(Strict):
     format_version: int = Field(default=FORMAT_VERSION, **ask("Answers format version", "Written by the tool."))
     collaborative: Collaborative
     parties: list[Party] = Field(default_factory=list)
-    legal_form: LegalForm = Field(default=LegalForm.CJV, **ask("Which legal form will the collaborative take?", ""))
+    legal_form: LegalForm = Field(
+        default=LegalForm.CJV,
+        **ask(
+            "Which legal form will the collaborative take?",
+            "Decides what the documents can do: an MoU only records intentions; the other forms let the collaborative take decisions. Each choice is explained below.",
+        ),
+    )
     bodies: list[Body] = Field(default_factory=list)
     decisions: Decisions = Field(default_factory=Decisions)
     delegations: list[Delegation] = Field(default_factory=list)
