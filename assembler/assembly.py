@@ -98,6 +98,12 @@ def build(
     library = library or load_library()
     templates = templates or templates_root()
     out = Path(out_dir) if out_dir is not None else Path("out") / answers_path.stem
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError.single(
+            path=out, what=f"cannot create the output folder ({exc.strerror})", fix="choose another folder with --out"
+        ) from None
     wanted = list(only) if only is not None else list(DocumentKind)
     env = library.derived.get("environment")
     if env is None:  # compiled clause templates are kept for the next build with the same library
@@ -137,7 +143,12 @@ def build(
 
     # Everything is rendered before anything is written: a failed build leaves earlier outputs intact.
     for path, data in outputs:
-        write_atomic(path, data)
+        try:
+            write_atomic(path, data)
+        except OSError as exc:
+            raise BuildError(
+                f"{path}: cannot be written ({exc.strerror}) — close it if it is open, or use --out"
+            ) from None
         result.written.append(path)
     report = build_report(
         answers_path=answers_path,

@@ -393,3 +393,12 @@ def test_documents_switched_off_are_named_not_built(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "cjv: not built, because documents.cjv.produce is false" in result.output
     assert not list(tmp_path.glob("*agreement*.docx"))
+
+
+def test_an_output_folder_that_cannot_be_made_is_bad_input(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = CliRunner().invoke(main, ["build", str(MSECC), "--out", str(blocker / "out")])
+    assert result.exit_code == 2
+    assert "cannot create the output folder" in result.output and "--out" in result.output
+    assert "Traceback" not in result.output
