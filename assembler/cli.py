@@ -132,17 +132,20 @@ def build(
 def print_findings(findings: list[Any], *, title: str) -> None:
     """A table of findings (or one line when there are none)."""
     console = _console()
+    # Answers reach these cells (names, paths): Text objects, never rich markup, so "[/]" in a name prints as typed.
     if not findings:
-        console.print(f"{title}: no findings")
+        console.print(_text(f"{title}: no findings"))
         return
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=f"{title}: {len(findings)} finding(s)", show_lines=True, expand=False)
+    table = Table(title=_text(f"{title}: {len(findings)} finding(s)"), show_lines=True, expand=False)
     for column in ("Rule", "Severity", "Problem", "Fields", "What to change", "Source"):
         table.add_column(column, overflow="fold")
     for f in findings:
         style = "bold red" if f.severity == "error" else "yellow"
-        table.add_row(f.rule, f"[{style}]{f.severity}[/]", f.text(), "\n".join(f.fields), f.fix, f.source)
+        cells = (f.text(), "\n".join(f.fields), f.fix, f.source)
+        table.add_row(_text(f.rule), Text(str(f.severity), style=style), *(_text(c) for c in cells))
     console.print(table)
 
 

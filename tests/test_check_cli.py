@@ -116,3 +116,14 @@ def test_usage_error_exits_2() -> None:
 def test_unknown_format_exits_2() -> None:
     result = run("check", "--format", "xml", EXAMPLES[0])
     assert result.exit_code == 2
+
+
+def test_names_that_look_like_terminal_markup_print_as_typed(tmp_path: Path) -> None:
+    source = (Path(__file__).resolve().parent.parent / "answers" / "msecc.yaml").read_text()
+    hostile = source.replace("name: Community Collaborative Board", 'name: "Board [/] [bold red]X"')
+    hostile = hostile.replace("quorum: {members: 3, each_party: true}", "quorum: {members: 9, each_party: true}", 1)
+    path = tmp_path / "hostile [bold].yaml"
+    path.write_text(hostile)
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "Board [/] [bold" in result.output and "internal error" not in result.output
