@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import os
 import shutil
 import subprocess
 import tempfile
@@ -98,12 +99,7 @@ def build(
     library = library or load_library()
     templates = templates or templates_root()
     out = Path(out_dir) if out_dir is not None else Path("out") / answers_path.stem
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError.single(
-            path=out, what=f"cannot create the output folder ({exc.strerror})", fix="choose another folder with --out"
-        ) from None
+    _check_writable(out)
     wanted = list(only) if only is not None else list(DocumentKind)
     env = library.derived.get("environment")
     if env is None:  # compiled clause templates are kept for the next build with the same library
@@ -181,6 +177,23 @@ def _collection_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _check_writable(out: Path) -> None:
+    """Refuse, before any work, an output folder that could not be created or written (nothing is made yet:
+    a build that fails leaves no empty folder behind)."""
+    existing = out
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        problem = "a file is in the way" if existing.exists() else "no such place"
+        raise InputError.single(
+            path=out,
+            what=f"cannot create the output folder ({problem}: {existing})",
+            fix="choose another folder with --out",
+        )
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise InputError.single(path=out, what=f"{existing} is not writable", fix="choose another folder with --out")
 
 
 def _slug(text: str) -> str:
