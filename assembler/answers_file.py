@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -103,6 +103,7 @@ def parse_answers(text: str, *, name: str = "<answers>", path: Path | None = Non
     try:
         data = _fast_yaml().load(text)
         if isinstance(data, dict) and "\t" not in _indentation(text):
+            _check_tree(data, name)
             answers = Answers.model_validate(plain_data(data))
             return LoadedAnswers(answers=answers, text=text, path=path or Path(name), name=name)
     except (YAMLError, ValueError, TypeError):
@@ -181,7 +182,34 @@ def parse_document(text: str, name: str) -> CommentedMap:
             what="the top level is not a mapping of keys to answers",
             fix="start the file with `format_version: 1`",
         )
+    _check_tree(document, name)
     return document
+
+
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
+
+
+def _check_tree(node: Any, name: str) -> None:
+    """Refuse what an answers file never needs and a hostile one could abuse: aliases (``*x``, which can
+    multiply a small file into a huge one) and explicit tags (``!!python/object``...)."""
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        tag = getattr(getattr(item, "tag", None), "value", None)
+        if isinstance(item, TaggedScalar) or (isinstance(tag, str) and tag not in _PLAIN_TAGS):
+            raise InputError.single(
+                path=name, what=f"the YAML tag {tag or getattr(item.tag, 'value', '?')} is not allowed", fix="remove it"
+            )
+        if isinstance(item, dict | list):
+            if id(item) in seen:
+                raise InputError.single(
+                    path=name,
+                    what="YAML anchors and aliases (&name, *name) are not allowed",
+                    fix="write each answer out",
+                )
+            seen.add(id(item))
+            stack.extend(item.values() if isinstance(item, dict) else item)
 
 
 def plain_data(value: Any) -> Any:

@@ -277,3 +277,18 @@ def test_save_creates_a_new_file(tmp_path: Path) -> None:
     again = load_answers(path).answers
     assert again == loaded.answers
     assert path.read_text(encoding="utf-8").startswith("format_version: 1\n")
+
+
+def test_alias_bombs_are_refused_quickly(tmp_path: Path) -> None:
+    lines = ["format_version: 1", 'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for name, previous in zip("bcdefghij", "abcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]")
+    lines.append("collaborative: {name: x}")
+    problem = one_problem(tmp_path, "\n".join(lines) + "\n")
+    assert "aliases" in problem and "are not allowed" in problem
+
+
+@pytest.mark.parametrize("tag", ["!!python/object:os.system", "!custom"])
+def test_explicit_tags_are_refused(tmp_path: Path, tag: str) -> None:
+    problem = one_problem(tmp_path, f"format_version: 1\ncollaborative: {tag} {{name: x}}\n")
+    assert "tag" in problem and "is not allowed" in problem
