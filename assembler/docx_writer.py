@@ -46,6 +46,7 @@ _P, _PPR, _PSTYLE, _NUMPR, _ILVL, _NUMID, _R, _RPR, _B, _HIGHLIGHT, _T, _VAL = (
     _w(tag) for tag in ("p", "pPr", "pStyle", "numPr", "ilvl", "numId", "r", "rPr", "b", "highlight", "t", "val")
 )
 _PRESERVE = {XML_SPACE: "preserve"}
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 TEXT_WIDTH = 9070  # twentieths of a point between the house template's margins (A4, 2.5 cm each side)
@@ -114,7 +115,7 @@ class _BodyWriter:
             if highlight:
                 sub(rpr, _HIGHLIGHT, {_VAL: "yellow"})
         t = sub(r, _T, _PRESERVE)
-        t.text = text
+        t.text = _XML_UNSAFE.sub("", text)  # the model refuses these in answers; library text is cleaned here
 
     def field_char(self, p: Any, kind: str) -> None:
         _el(_el(p, "r"), "fldChar", fldCharType=kind)

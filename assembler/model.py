@@ -10,18 +10,32 @@ Unknown optional facts are ``None`` (a ``[●]`` placeholder in the drafts), nev
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 FORMAT_VERSION = 1
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+_NOT_IN_DOCUMENTS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _printable(value: str) -> str:
+    """Refuse characters a Word document cannot hold (control characters, lone surrogates)."""
+    bad = _NOT_IN_DOCUMENTS.search(value)
+    if bad is not None:
+        raise ValueError(f"contains the control character U+{ord(bad.group()):04X}, which a document cannot hold")
+    return value
+
+
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000), AfterValidator(_printable)
+]
 """Free text; an unknown answer is null, never an empty string."""
 
-Ref = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+Ref = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), AfterValidator(_printable)]
 """A reference to a party's short name or a body's id."""
 
 Ident = Annotated[

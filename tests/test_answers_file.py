@@ -292,3 +292,9 @@ def test_alias_bombs_are_refused_quickly(tmp_path: Path) -> None:
 def test_explicit_tags_are_refused(tmp_path: Path, tag: str) -> None:
     problem = one_problem(tmp_path, f"format_version: 1\ncollaborative: {tag} {{name: x}}\n")
     assert "tag" in problem and "is not allowed" in problem
+
+
+def test_control_characters_a_document_cannot_hold_are_refused(tmp_path: Path) -> None:
+    text = 'format_version: 1\ncollaborative: {name: "Bell \\a here"}\n'
+    problem = one_problem(tmp_path, text)
+    assert "collaborative.name" in problem and "U+0007" in problem and ":2:" in problem
