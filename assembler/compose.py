@@ -13,7 +13,7 @@ from .errors import LibraryError, Problem
 from .library import Clause, DocumentDef, Library
 from .model import Answers, DocumentKind
 from .rendering import answers_context, evaluate, render_clause, render_text
-from .rules import Finding, Severity
+from .rules import Finding, Severity, concerns
 
 __all__ = ["ComposedDocument", "IncludedClause", "compose_document"]
 
@@ -191,7 +191,7 @@ def compose_document(
     for schedule_block in (b for b in blocks if b.kind is BlockKind.SCHEDULE and b.runs):
         for anchor in schedule_block.anchors:
             anchors[anchor] = Anchor(schedule_block.section, "")
-    warnings = [f for f in findings if f.severity is Severity.WARNING]
+    warnings = [f for f in findings if f.severity is Severity.WARNING and concerns(f, DocumentKind(doc.kind))]
     composed = ComposedDocument(
         definition=doc,
         blocks=blocks,

@@ -29,7 +29,7 @@ from .model import (
     label,
 )
 
-__all__ = ["RULES", "Finding", "Rule", "Severity", "check", "errors_in"]
+__all__ = ["RULES", "WARNING_DOCUMENTS", "Finding", "Rule", "Severity", "check", "concerns", "errors_in"]
 
 
 class Severity(StrEnum):
@@ -117,6 +117,27 @@ def check(answers: Answers) -> list[Finding]:
     """Run every rule; findings come out errors first, then by rule number, in a stable order."""
     findings = [f for r in RULES for f in r.run(answers)]
     return sorted(findings, key=lambda f: (f.severity != Severity.ERROR, _rule_order(f.rule)))
+
+
+_K = DocumentKind
+WARNING_DOCUMENTS: dict[str, frozenset[DocumentKind]] = {
+    "R3": frozenset({_K.SOD, _K.CJV}),
+    "R7": frozenset({_K.CJV, _K.MOU}),
+    "R9": frozenset({_K.CJV, _K.TOR}),
+    "R10": frozenset({_K.TOR, _K.CJV}),
+    "R11": frozenset({_K.TOR, _K.CJV}),
+    "R12": frozenset({_K.CJV}),
+    "R16": frozenset({_K.CJV, _K.TOR}),
+    "R17": frozenset({_K.DRA, _K.CJV, _K.MOU}),
+    "R18": frozenset({_K.CJV}),
+}
+"""The drafts a rule's warnings are carried into as drafting notes; a rule not listed concerns every draft."""
+
+
+def concerns(finding: Finding, kind: DocumentKind) -> bool:
+    """Whether a finding belongs in the drafting notes of one document."""
+    documents = WARNING_DOCUMENTS.get(finding.rule)
+    return documents is None or kind in documents
 
 
 def errors_in(findings: list[Finding]) -> list[Finding]:

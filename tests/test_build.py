@@ -402,3 +402,11 @@ def test_an_output_folder_that_cannot_be_made_is_bad_input(tmp_path: Path) -> No
     assert result.exit_code == 2
     assert "cannot create the output folder" in result.output and "--out" in result.output
     assert "Traceback" not in result.output
+
+
+def test_governance_warnings_go_into_the_drafts_they_concern(msecc: dict[str, Docx]) -> None:
+    def notes(kind: str) -> str:
+        return "\n".join(p.text for p in msecc[kind].by_style("DraftingNote"))
+
+    assert "R18:" in notes("cjv") and "R18:" not in notes("dra")  # merger control: the agreement only
+    assert "R7:" in notes("cjv") and "R7:" in notes("mou") and "R7:" not in notes("dra")
