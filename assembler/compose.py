@@ -12,7 +12,7 @@ from .docmodel import Block, BlockKind, Run, RunKind, text_runs
 from .errors import LibraryError, Problem
 from .library import Clause, DocumentDef, Library
 from .model import Answers, DocumentKind
-from .rendering import answers_context, evaluate, render_clause, render_text
+from .rendering import answers_context, evaluate, render_clause, render_text, unit_context
 from .rules import Finding, Severity, concerns
 
 __all__ = ["ComposedDocument", "IncludedClause", "compose_document"]
@@ -168,7 +168,9 @@ def compose_document(
         if schedule.for_each:
             items = list(_expression(env, schedule.for_each, context, where))
         for item in items:
-            scope = {**context, schedule.item: item} if schedule.for_each else context
+            scope = {**context, "unit": unit_context(f"this {schedule.label}")}
+            if schedule.for_each:
+                scope[schedule.item] = item
             numbers[schedule.label] = numbers.get(schedule.label, 0) + 1
             name = f"{schedule.label} {numbers[schedule.label]}"
             heading = render_text(env, schedule.title, scope)

@@ -30,8 +30,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from . import markup
 from .cache import cache_dir
 from .errors import LibraryError, Problem
+from .facts import COMPANY_KINDS, SENTENCE_ENUMS, BodyFacts, Facts, facts_of, is_member, is_nhs_relevant, sentence
 from .library import Clause, DocumentDef, Library
-from .model import CHOICE_HELP, Answers, DocumentForm, DocumentKind
+from .model import CHOICE_HELP, Answers, DocumentForm, DocumentKind, LegalForm, Party, PartyKind
 
 __all__ = ["ClauseRenderError", "Unknown", "answers_context", "make_environment", "render_clause"]
 
@@ -84,40 +85,160 @@ def _data(value: Any, path: str) -> Any:
 def answers_context(
     answers: Answers, doc: DocumentDef | None = None, *, base: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """Everything a clause or condition can use: the answers' top-level keys plus ``doc``, ``board``,
-    ``members`` and ``host``. ``base`` is this function's result for the same answers without a document
+    """Everything a clause or condition can use: the answers' top-level keys, each party and body with its facts
+    (:mod:`assembler.facts`) added, the facts of the arrangement (``form``, ``voice``...), and ``doc`` and ``unit``
+    for the document being drafted. ``base`` is this function's result for the same answers without a document
     (computed once per build and shared, since templates cannot change it)."""
     if base is not None:
         shared = dict(base)
         if doc is not None:
-            shared["doc"] = _doc_context(answers, doc, shared["parties_by_name"])
+            shared.update(_doc_context(shared["facts"], doc, shared["parties_by_name"]))
         return shared
+    facts = facts_of(answers)
     dumped = answers.model_dump(mode="python")
     context: dict[str, Any] = {key: _data(value, key) for key, value in dumped.items()}
-    parties = context["parties"]
-    by_name = {p["short_name"]: p for p in parties}
-    members = [by_name[p.short_name] for p in answers.members()]
-    host = answers.host()
-    board_model = answers.board()
-    board = next((b for b in context["bodies"] if board_model and b["id"] == board_model.id), None)
-    context["members"] = members
-    context["host"] = by_name[host.short_name] if host else Unknown("parties[host]")
-    context["board"] = board if board is not None else Unknown("bodies[0]")
-    context["parties_by_name"] = by_name
-    context["bodies_by_id"] = {b["id"]: b for b in context["bodies"]}
+    for party, data in zip(answers.parties, context["parties"], strict=True):
+        data.update(_party_facts(party))
+    by_name: dict[str, Any] = {}
+    for data in context["parties"]:
+        by_name.setdefault(data["short_name"], data)
+    bodies_by_id: dict[str, Any] = {}
+    for data in context["bodies"]:
+        bodies_by_id.setdefault(data["id"], data)
+    for body, data in zip(facts.bodies, context["bodies"], strict=True):
+        data.update(_body_facts(body, data, bodies_by_id, context["delegations"]))
+
+    def parties(items: Iterable[Party]) -> PartyGroup:
+        return PartyGroup(by_name[p.short_name] for p in items)
+
+    context.update(
+        facts=facts,
+        form=_form_context(facts),
+        voice={"shall": facts.shall},
+        members=parties(facts.members),
+        mediation_is_cedr=facts.mediation_is_cedr,
+        nhs_england_is_party=facts.nhs_england_is_party,
+        limits_unknown=facts.limits_unknown,
+        register_keeper=facts.register_keeper,
+        host=by_name[facts.host.short_name] if facts.host else Unknown("parties[host]"),
+        lead_provider=(
+            by_name[facts.lead_provider.short_name] if facts.lead_provider else Unknown("parties[lead_provider]")
+        ),
+        foundation_trusts=parties(facts.foundation_trusts),
+        nhs_members=parties(facts.nhs_members),
+        company_members=parties(facts.company_members),
+        cic_members=parties(facts.members_of_kind(PartyKind.CIC)),
+        local_authority_members=parties(facts.local_authority_members),
+        commissioner_members=parties(facts.commissioner_members),
+        outsiders=parties(facts.outsiders),
+        body_delegations=[d for d in context["delegations"] if d["to_body"]],
+        officer_delegations=[d for d in context["delegations"] if not d["to_body"]],
+        nhs_england_delegates=facts.nhs_england_delegates,
+        board=bodies_by_id[facts.board.id] if facts.board else Unknown("bodies[0]"),
+        parties_by_name=by_name,
+        bodies_by_id=bodies_by_id,
+    )
     if doc is not None:
-        context["doc"] = _doc_context(answers, doc, by_name)
+        context.update(_doc_context(facts, doc, by_name))
     return context
 
 
-def _doc_context(answers: Answers, doc: DocumentDef, by_name: dict[str, Any]) -> dict[str, Any]:
-    kind = DocumentKind(doc.kind)
-    choice = answers.documents.get(kind)
+class PartyGroup(list[Any]):
+    """Parties as template data, with their names ready to list: ``{{ foundation_trusts.short_names | join }}``."""
+
+    @property
+    def short_names(self) -> list[str]:
+        return [p["short_name"] for p in self]
+
+    @property
+    def names(self) -> list[str]:
+        return [p["name"] for p in self]
+
+
+def _party_facts(party: Party) -> dict[str, Any]:
     return {
+        "is_member": is_member(party),
+        "nhs_relevant": is_nhs_relevant(party),
+        "company_like": party.kind in COMPANY_KINDS,
+        "kind_sentence": sentence(party.kind),
+    }
+
+
+def _body_facts(
+    body: BodyFacts, data: dict[str, Any], bodies_by_id: dict[str, Any], delegations: list[Any]
+) -> dict[str, Any]:
+    """A body's facts as template data: the body's own answers stay as they are, beside them."""
+    for seat, member in zip(body.members, data["members"], strict=True):
+        member.update(votes=seat.votes, barred=seat.barred, non_director=seat.non_director)
+    return {
+        "kind_sentence": body.kind_sentence,
+        "part": body.part,
+        "parent_body": bodies_by_id.get(body.parent) if body.parent else None,
+        "children": [bodies_by_id[c] for c in body.children],
+        "deciding": body.deciding,
+        "decides": body.decides,
+        "statutory": body.statutory,
+        "in_common": body.in_common,
+        "voting_parties": list(body.voting_parties),
+        "barred_parties": list(body.barred_parties),
+        "non_directors": list(body.non_directors),
+        "show_director": body.show_director,
+        "delegated": [delegations[i] for i in body.delegations],
+        "undelegated_voters": list(body.undelegated_voters),
+        "majority": body.majority,
+        "weights_total": body.weights_total,
+        "observers": list(body.observers),
+    }
+
+
+def _form_context(facts: Facts) -> dict[str, Any]:
+    form = facts.form
+    return {
+        "binding": facts.binding,
+        "mou_only": form is LegalForm.MOU_ONLY,
+        "cjv": form is LegalForm.CJV,
+        "lead_provider": form is LegalForm.LEAD_PROVIDER,
+        "committees_in_common": form is LegalForm.COMMITTEES_IN_COMMON,
+        "joint_committee": form is LegalForm.JOINT_COMMITTEE,
+        "statutory": facts.statutory_form,
+        "contractual": facts.contractual_form,
+        "sentence": facts.form_sentence,
+        "structure": markup.Safe(_STRUCTURE[form]),
+    }
+
+
+_STRUCTURE = {
+    LegalForm.MOU_ONLY: "an advisory collaborative under the [[Memorandum of Understanding]]",
+    LegalForm.CJV: "a contractual joint venture under the [[Collaboration Agreement]]",
+    LegalForm.LEAD_PROVIDER: "a lead provider arrangement under the [[Collaboration Agreement]]",
+    LegalForm.COMMITTEES_IN_COMMON: "committees in common of the Parties",
+    LegalForm.JOINT_COMMITTEE: "a joint committee of the Parties under section 65Z6 of the National Health Service Act 2006",
+}
+"""How the collaborative is organised, as the terms of reference say it (with its defined terms marked)."""
+
+
+def unit_context(this: str) -> dict[str, str]:
+    """How a clause calls the part of the document it sits in: "this Schedule", "this Part", "this Annex"."""
+    return {"this": this, "This": this[:1].upper() + this[1:]}
+
+
+def _doc_context(facts: Facts, doc: DocumentDef, by_name: dict[str, Any]) -> dict[str, Any]:
+    kind = DocumentKind(doc.kind)
+    choice = facts.answers.documents.get(kind)
+    signatories = facts.document_parties(kind)
+    signing = {p.short_name for p in signatories}
+    this = ("these " if doc.plural else "this ") + doc.self_name
+    agreement = "this [[Agreement]]" if kind is DocumentKind.CJV else "the [[Collaboration Agreement]]"
+    governing = agreement if facts.governing_document is DocumentKind.CJV else "the [[Memorandum of Understanding]]"
+
+    def of_kind(*kinds: PartyKind) -> PartyGroup:
+        return PartyGroup(by_name[p.short_name] for p in signatories if p.kind in kinds)
+
+    document = {
         "kind": kind.value,
         "title": doc.title,
         "name": doc.self_name,
-        "this": ("these " if doc.plural else "this ") + doc.self_name,
+        "this": this,
         "is": "are" if doc.plural else "is",
         "has": "have" if doc.plural else "has",
         "adopted": doc.adopted,
@@ -125,8 +246,21 @@ def _doc_context(answers: Answers, doc: DocumentDef, by_name: dict[str, Any]) ->
         "form": choice.form.value,
         "is_deed": choice.form is DocumentForm.DEED,
         "version": choice.version,
-        "parties": [by_name[p.short_name] for p in answers.document_parties(kind)],
+        "parties": PartyGroup(by_name[p.short_name] for p in signatories),
+        # how this document names each party: by its short name if it signs, else by its full name
+        "names": {p.short_name: (p.short_name if p.short_name in signing else p.name) for p in facts.answers.parties},
+        "agreement": markup.Safe(agreement),
+        "governing": markup.Safe(governing),
+        "foundation_trusts": of_kind(PartyKind.NHS_FOUNDATION_TRUST),
+        "icbs": of_kind(PartyKind.ICB),
+        "local_authorities": of_kind(PartyKind.LOCAL_AUTHORITY),
+        "system_partners": PartyGroup(
+            by_name[p.short_name]
+            for p in facts.system_partners(kind)
+            if p.kind not in (PartyKind.ICB, PartyKind.LOCAL_AUTHORITY)
+        ),
     }
+    return {"doc": document, "unit": unit_context(this)}
 
 
 # ------------------------------------------------------------------------------------------- filters
@@ -194,6 +328,16 @@ def _label(value: Any, enum: str | None = None) -> Any:
         if choice.value == value and (enum is None or type(choice).__name__ == enum):
             return text
     return value
+
+
+def _sentence(value: Any, enum: str) -> Any:
+    """A choice as it reads in a sentence: ``{{ body.meetings.frequency | sentence("Frequency") }}``."""
+    if isinstance(value, Unknown):
+        return value
+    for kind in SENTENCE_ENUMS:
+        if kind.__name__ == enum:
+            return sentence(kind(value))
+    raise ValueError(f"no choice called {enum}")
 
 
 _UNITS = [
@@ -313,6 +457,7 @@ def make_environment(macros: Path | None = None, *, library: Library | None = No
         percent=_percent,
         join=_join,
         label=_label,
+        sentence=_sentence,
         words=_words,
         safe_markup=markup.Safe,
         capitalize_first=_capitalize_first,

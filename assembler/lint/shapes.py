@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..library import DocumentDef
-from ..model import Answers
+from ..model import Answers, Body
 from ..rendering import answers_context
 
 __all__ = [
@@ -52,6 +52,7 @@ class ScalarShape:
 @dataclass(frozen=True)
 class ListShape:
     item: Shape
+    names: bool = False  # a group of parties, with ``short_names`` and ``names`` lists
 
 
 @dataclass(frozen=True)
@@ -108,34 +109,103 @@ def record_of(model: type[BaseModel]) -> RecordShape:
 
 def _shape_of_value(value: Any) -> Shape:
     if isinstance(value, str | int | float | Decimal | bool):
-        return ScalarShape(type(value))
+        return ScalarShape(str if isinstance(value, str) else type(value))
     return ANY
+
+
+_BOOL, _INT, _STR = ScalarShape(bool), ScalarShape(int), ScalarShape(str)
+_STRINGS = ListShape(_STR)
+
+PARTY_FACTS: dict[str, Shape] = {
+    "is_member": _BOOL,
+    "nhs_relevant": _BOOL,
+    "company_like": _BOOL,
+    "kind_sentence": _STR,
+}
+"""The facts added to each party in the template data (``rendering._party_facts``)."""
+
+MEMBER_FACTS: dict[str, Shape] = {"votes": _BOOL, "barred": _BOOL, "non_director": _BOOL}
+"""The facts added to each seat on a body (``rendering._body_facts``)."""
+
+BODY_FACTS: dict[str, Shape] = {
+    "kind_sentence": _STR,
+    "part": _INT,
+    "parent_body": ANY,  # the parent body: set below, since a body shape refers to itself
+    "children": ANY,
+    "deciding": _BOOL,
+    "decides": _BOOL,
+    "statutory": _BOOL,
+    "in_common": _BOOL,
+    "voting_parties": _STRINGS,
+    "barred_parties": _STRINGS,
+    "non_directors": _STRINGS,
+    "show_director": _BOOL,
+    "delegated": ANY,
+    "undelegated_voters": _STRINGS,
+    "majority": _BOOL,
+    "weights_total": _INT,
+    "observers": _STRINGS,
+}
+"""The facts added to each body in the template data (``rendering._body_facts``)."""
+
+_GROUPS = (
+    "members",
+    "foundation_trusts",
+    "nhs_members",
+    "company_members",
+    "cic_members",
+    "local_authority_members",
+    "commissioner_members",
+    "outsiders",
+)
+
+
+def _with(record: Shape, extra: dict[str, Shape]) -> RecordShape:
+    assert isinstance(record, RecordShape)
+    clash = set(extra) & set(record.fields)
+    assert not clash, f"facts {sorted(clash)} would hide answers of {record.name}"
+    return RecordShape(record.name, {**record.fields, **extra}, record.computed)
 
 
 def context_shapes(doc: DocumentDef) -> dict[str, Shape]:
     """Every name a clause can use, read from a real context so lint follows ``answers_context``."""
     answers = record_of(Answers)
-    party, body = answers.fields["parties"], answers.fields["bodies"]
-    assert isinstance(party, ListShape) and isinstance(body, ListShape)
+    parties, bodies, delegations = (answers.fields[k] for k in ("parties", "bodies", "delegations"))
+    assert isinstance(parties, ListShape) and isinstance(bodies, ListShape)
+    party = _with(parties.item, PARTY_FACTS)
+    member = _with(item_of(record_of(Body).fields["members"]), MEMBER_FACTS)
+    body = _with(bodies.item, BODY_FACTS)
+    body.fields.update(members=ListShape(member), parent_body=body, children=ListShape(body), delegated=delegations)
+    group = ListShape(party, names=True)
     sample = answers_context(Answers.model_validate({"collaborative": {"name": "x"}}), doc)
     known: dict[str, Shape] = {
-        "members": party,
-        "host": party.item,
-        "board": body.item,
-        "parties_by_name": MappingShape(party.item),
-        "bodies_by_id": MappingShape(body.item),
+        "parties": ListShape(party),
+        "bodies": ListShape(body),
+        **dict.fromkeys(_GROUPS, group),
+        "host": party,
+        "lead_provider": party,
+        "board": body,
+        "body_delegations": delegations,
+        "officer_delegations": delegations,
+        "parties_by_name": MappingShape(party),
+        "bodies_by_id": MappingShape(body),
+        "register_keeper": _STR,
     }
+    groups = {"parties", "foundation_trusts", "icbs", "local_authorities", "system_partners"}
     roots: dict[str, Shape] = {}
     for name, value in sample.items():
-        if name in answers.fields:
+        if name in known:
+            roots[name] = known[name]
+        elif name in answers.fields:
             roots[name] = answers.fields[name]
         elif name == "doc":
-            roots[name] = RecordShape(
-                "doc", {k: party if k == "parties" else _shape_of_value(v) for k, v in dict(value).items()}
-            )
+            fields = {k: group if k in groups else _shape_of_value(v) for k, v in dict(value).items()}
+            roots[name] = RecordShape("doc", {**fields, "names": MappingShape(_STR)})
+        elif isinstance(value, dict):
+            roots[name] = RecordShape(name, {k: _shape_of_value(v) for k, v in value.items()})
         else:
-            roots[name] = known.get(name, ANY)
-    roots.setdefault("body", body.item)  # the usual item of a part repeated per body
+            roots[name] = _shape_of_value(value)
+    roots.setdefault("body", body)  # the usual item of a part repeated per body
     roots.setdefault("item", ANY)
     return roots
 

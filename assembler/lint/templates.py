@@ -221,6 +221,8 @@ class TemplateCheck:
                 )
         elif isinstance(base, MappingShape):
             return ANY if name in _DICT_METHODS else base.value
+        elif isinstance(base, ListShape) and base.names and name in ("short_names", "names"):
+            return ListShape(ScalarShape(str))
         elif isinstance(base, ListShape | ScalarShape):
             python = list if isinstance(base, ListShape) else base.python
             if hasattr(python, name) and not name.startswith("_"):

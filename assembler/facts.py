@@ -1,0 +1,529 @@
+"""Facts: everything derived from the answers, computed once and read by the rules, the interview and the clauses.
+
+A clause is prose plus conditions on the facts named here; a rule checks the answers through them; the interview
+explains options with them. None of them works a fact out again, so the drafts, the findings and the guidance
+cannot drift apart. Nothing here knows about Word, the terminal or the web.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+
+from .model import (
+    CHOICE_HELP,
+    Answers,
+    Body,
+    BodyKind,
+    ChairMethod,
+    CostMethod,
+    CostSplit,
+    DecisionRule,
+    Delegation,
+    DocumentKind,
+    FinalForum,
+    Frequency,
+    LegalForm,
+    Party,
+    PartyKind,
+    PartyRole,
+    ReservedMechanism,
+)
+
+__all__ = [
+    "BINDING_FORMS",
+    "COMMISSIONER_KINDS",
+    "COMPANY_KINDS",
+    "CONTRACTUAL_FORMS",
+    "MAJORITY_RULES",
+    "NHS_RELEVANT_BODIES",
+    "SENTENCE_ENUMS",
+    "STATUTORY_FORMS",
+    "BodyFacts",
+    "Facts",
+    "Location",
+    "MemberFacts",
+    "and_list",
+    "delegated_authority",
+    "facts_of",
+    "format_location",
+    "is_member",
+    "is_nhs_relevant",
+    "sentence",
+]
+
+Location = tuple[str | int, ...]
+"""Where an answer is, as pydantic's ``loc``: ``("bodies", 0, "quorum", "members")``."""
+
+# ------------------------------------------------------------------------------------------- kinds and forms
+
+NHS_RELEVANT_BODIES = frozenset(
+    {PartyKind.NHS_TRUST, PartyKind.NHS_FOUNDATION_TRUST, PartyKind.ICB, PartyKind.NHS_ENGLAND}
+)
+"""Kinds of party that are NHS bodies able to exercise functions jointly (NHS Act 2006 s65Z5/s65Z6)."""
+
+COMPANY_KINDS = frozenset({PartyKind.CIC, PartyKind.COMPANY, PartyKind.CHARITY})
+"""Kinds of party that are companies or charities (their directors and members, not a board of an NHS body)."""
+
+COMMISSIONER_KINDS = frozenset({PartyKind.ICB, PartyKind.NHS_ENGLAND})
+"""Kinds of party that commission NHS services."""
+
+STATUTORY_FORMS = frozenset({LegalForm.COMMITTEES_IN_COMMON, LegalForm.JOINT_COMMITTEE})
+"""Forms in which NHS bodies exercise their statutory functions jointly (s65Z5/s65Z6)."""
+
+BINDING_FORMS = frozenset({LegalForm.CJV, LegalForm.LEAD_PROVIDER, LegalForm.JOINT_COMMITTEE})
+"""Forms in which one body's decision binds every party."""
+
+CONTRACTUAL_FORMS = frozenset({LegalForm.CJV, LegalForm.LEAD_PROVIDER})
+"""Forms in which a contractual board decides within authority each party gives it; no statutory function moves."""
+
+MAJORITY_RULES = frozenset({DecisionRule.SIMPLE_MAJORITY, DecisionRule.QUALIFIED_MAJORITY, DecisionRule.WEIGHTED})
+"""Voting rules under which a party can be outvoted."""
+
+
+# ------------------------------------------------------------------------------------------- choice labels
+
+_SENTENCES: dict[StrEnum, str] = {
+    LegalForm.MOU_ONLY: "a memorandum of understanding",
+    LegalForm.CJV: "a contractual joint venture",
+    LegalForm.LEAD_PROVIDER: "a lead provider arrangement",
+    LegalForm.COMMITTEES_IN_COMMON: "committees in common",
+    LegalForm.JOINT_COMMITTEE: "a joint committee",
+    BodyKind.BOARD: "board",
+    BodyKind.SUB_COMMITTEE: "sub-committee",
+    BodyKind.OPERATIONAL_GROUP: "operational group",
+    BodyKind.LEADERSHIP_TEAM: "leadership team",
+    BodyKind.REFERENCE_GROUP: "reference group",
+    DecisionRule.CONSENSUS: "consensus",
+    DecisionRule.UNANIMOUS: "unanimity",
+    DecisionRule.SIMPLE_MAJORITY: "simple majority",
+    DecisionRule.QUALIFIED_MAJORITY: "qualified majority",
+    DecisionRule.WEIGHTED: "weighted vote",
+    Frequency.WEEKLY: "every week",
+    Frequency.FORTNIGHTLY: "every two weeks",
+    Frequency.MONTHLY: "every month",
+    Frequency.BIMONTHLY: "every two months",
+    Frequency.QUARTERLY: "every quarter",
+}
+"""Choices whose label in a sentence is not simply their lower-cased interview label."""
+
+
+def sentence(choice: StrEnum) -> str:
+    """A choice as it reads inside a sentence: ``sentence(DecisionRule.UNANIMOUS)`` is "unanimity"."""
+    special = _SENTENCES.get(choice)
+    if special is not None:
+        return special
+    text = CHOICE_HELP[choice][0]
+    # Keep proper names and initialisms ("NHS trust", "The courts of England and Wales" stays as written).
+    return text if text[:3].isupper() or text.startswith("The ") else text[:1].lower() + text[1:]
+
+
+SENTENCE_ENUMS: tuple[type[StrEnum], ...] = (
+    PartyKind,
+    PartyRole,
+    LegalForm,
+    BodyKind,
+    ChairMethod,
+    DecisionRule,
+    ReservedMechanism,
+    Frequency,
+    CostMethod,
+    CostSplit,
+    FinalForum,
+    DocumentKind,
+)
+"""The enums whose members the clauses and messages name (each has a sentence label)."""
+
+
+def and_list(items: Sequence[str], last: str = "and") -> str:
+    """``A``, ``A and B``, ``A, B and C`` (empty for none)."""
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {last} " + items[-1]
+
+
+# ------------------------------------------------------------------------------------------- parties
+
+
+def is_member(party: Party) -> bool:
+    """A full party to the collaborative: a member or the lead provider (not only a host, associate or observer)."""
+    return PartyRole.MEMBER in party.roles or PartyRole.LEAD_PROVIDER in party.roles
+
+
+def is_nhs_relevant(party: Party) -> bool:
+    """An NHS body that may exercise functions jointly with others (s65Z5/s65Z6)."""
+    return party.kind in NHS_RELEVANT_BODIES
+
+
+_DELEGATED_AUTHORITY: dict[PartyKind, str] = {
+    PartyKind.NHS_FOUNDATION_TRUST: (
+        "a committee of its directors or an executive director (NHS Act 2006 Sch 7 para 15(3)); "
+        "not its chair or another non-executive director alone"
+    ),
+    PartyKind.NHS_TRUST: "a committee or sub-committee of the trust, or an officer, under its standing orders",
+    PartyKind.ICB: "a committee or sub-committee, a member or an employee, under its constitution",
+    PartyKind.NHS_ENGLAND: "a committee, sub-committee or officer, within SI 2022/642 reg 2",
+    PartyKind.LOCAL_AUTHORITY: "a committee, sub-committee or officer under Local Government Act 1972 s101",
+    PartyKind.CIC: "its board of directors, or a director or employee authorised under its articles",
+    PartyKind.COMPANY: "its board of directors, or a director or employee authorised under its articles",
+    PartyKind.CHARITY: "its trustees, or a person they authorise under its governing document",
+    PartyKind.OTHER: "whoever its constitution allows: confirm",
+}
+
+
+def delegated_authority(kind: PartyKind) -> str:
+    """Who may hold authority delegated by a party of this kind (the law drafted as a note; confirm it)."""
+    return _DELEGATED_AUTHORITY[kind]
+
+
+# ------------------------------------------------------------------------------------------- bodies
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """One seat on a body, and whether it really votes once the law is applied."""
+
+    index: int
+    party: str
+    role: str
+    voting: bool  # as answered
+    votes: bool  # as drafted: answered voting, and not barred by rule R1 or R2
+    barred: bool  # R1: a voting seat of a party that is not an NHS relevant body, on a statutory body
+    non_director: bool  # R2: a foundation trust's voting seat in committees in common, not held by a director
+    board_director: bool | None
+
+
+@dataclass(frozen=True)
+class BodyFacts:
+    """What the answers imply about one body."""
+
+    index: int
+    id: str
+    name: str
+    kind_sentence: str  # "sub-committee"
+    parent: str | None
+    part: int  # its Part of the terms of reference (1 for the first body)
+    children: tuple[str, ...]
+    deciding: bool  # takes decisions: the top body, any board, or a body a party delegates to
+    decides: bool  # takes decisions that bind: deciding, in a form that is not MoU only
+    statutory: bool  # deciding, in a form where NHS bodies exercise statutory functions jointly
+    in_common: bool  # statutory, as committees in common: each party's committee decides for it alone
+    members: tuple[MemberFacts, ...]
+    voting_parties: tuple[str, ...]  # parties with a seat that votes as drafted, first seat first
+    barred_parties: tuple[str, ...]
+    non_directors: tuple[str, ...]  # "Chief Executive of EPUT"
+    show_director: bool  # the membership table shows who is a director
+    delegations: tuple[int, ...]  # indices into answers.delegations made to this body
+    undelegated_voters: tuple[str, ...]  # voting parties that gave this body no authority
+    majority: bool  # a vote can outvote a party
+    weights_total: int
+    observers: tuple[str, ...]  # full names of observer parties that may attend (top body only)
+
+    @property
+    def has_voters(self) -> bool:
+        return bool(self.voting_parties)
+
+
+@dataclass
+class Facts:
+    """The facts of one collaborative. Build with :func:`facts_of`; every property is computed once."""
+
+    answers: Answers
+    _bodies: dict[str, BodyFacts] = field(default_factory=dict, repr=False)
+
+    # -- the arrangement
+
+    @property
+    def form(self) -> LegalForm:
+        return self.answers.legal_form
+
+    @property
+    def binding(self) -> bool:
+        """The arrangements bind the parties (every form but MoU only)."""
+        return self.form is not LegalForm.MOU_ONLY
+
+    @property
+    def statutory_form(self) -> bool:
+        return self.form in STATUTORY_FORMS
+
+    @property
+    def contractual_form(self) -> bool:
+        return self.form in CONTRACTUAL_FORMS
+
+    @property
+    def binding_form(self) -> bool:
+        return self.form in BINDING_FORMS
+
+    @property
+    def shall(self) -> str:
+        """The verb of obligation: "shall" where the arrangements bind, "will" under an MoU."""
+        return "shall" if self.binding else "will"
+
+    @property
+    def form_sentence(self) -> str:
+        return sentence(self.form)
+
+    @cached_property
+    def documents(self) -> tuple[DocumentKind, ...]:
+        """The documents the pack contains, in the pack's order."""
+        return tuple(k for k in DocumentKind if self.answers.documents.get(k).produce)
+
+    @property
+    def governing_document(self) -> DocumentKind:
+        """The instrument the others are read with, and which prevails over them."""
+        return DocumentKind.CJV if self.binding and DocumentKind.CJV in self.documents else DocumentKind.MOU
+
+    # -- parties
+
+    @cached_property
+    def parties_by_name(self) -> dict[str, Party]:
+        by_name: dict[str, Party] = {}
+        for p in self.answers.parties:
+            by_name.setdefault(p.short_name, p)  # a repeated short name is rule R19's finding
+        return by_name
+
+    def party(self, short_name: str) -> Party | None:
+        return self.parties_by_name.get(short_name)
+
+    @cached_property
+    def members(self) -> tuple[Party, ...]:
+        return tuple(p for p in self.answers.parties if is_member(p))
+
+    @cached_property
+    def member_names(self) -> frozenset[str]:
+        return frozenset(p.short_name for p in self.members)
+
+    def members_of_kind(self, *kinds: PartyKind) -> tuple[Party, ...]:
+        return tuple(p for p in self.members if p.kind in kinds)
+
+    @cached_property
+    def foundation_trusts(self) -> tuple[Party, ...]:
+        return self.members_of_kind(PartyKind.NHS_FOUNDATION_TRUST)
+
+    @cached_property
+    def nhs_members(self) -> tuple[Party, ...]:
+        return self.members_of_kind(*NHS_RELEVANT_BODIES)
+
+    @cached_property
+    def company_members(self) -> tuple[Party, ...]:
+        return self.members_of_kind(*COMPANY_KINDS)
+
+    @cached_property
+    def local_authority_members(self) -> tuple[Party, ...]:
+        return self.members_of_kind(PartyKind.LOCAL_AUTHORITY)
+
+    @cached_property
+    def commissioner_members(self) -> tuple[Party, ...]:
+        return self.members_of_kind(*COMMISSIONER_KINDS)
+
+    @cached_property
+    def outsiders(self) -> tuple[Party, ...]:
+        """Members that are not NHS relevant bodies: they cannot vote where functions are exercised jointly."""
+        return tuple(p for p in self.members if not is_nhs_relevant(p))
+
+    @cached_property
+    def host(self) -> Party | None:
+        return next((p for p in self.answers.parties if PartyRole.HOST in p.roles), None)
+
+    @cached_property
+    def hosts(self) -> tuple[Party, ...]:
+        return tuple(p for p in self.answers.parties if PartyRole.HOST in p.roles)
+
+    @cached_property
+    def lead_provider(self) -> Party | None:
+        return next((p for p in self.answers.parties if PartyRole.LEAD_PROVIDER in p.roles), None)
+
+    @cached_property
+    def observers(self) -> tuple[Party, ...]:
+        return tuple(p for p in self.answers.parties if PartyRole.OBSERVER in p.roles and not is_member(p))
+
+    def document_parties(self, kind: DocumentKind) -> tuple[Party, ...]:
+        """The parties who sign one document: those named for it, else every member."""
+        names = self.answers.documents.get(kind).parties
+        if names is None:
+            return self.members
+        return tuple(p for n in names if (p := self.party(n)) is not None)
+
+    def system_partners(self, kind: DocumentKind) -> tuple[Party, ...]:
+        """Signatories of a document that are not members (an ICB or council signing the MoU, say)."""
+        return tuple(p for p in self.document_parties(kind) if not is_member(p))
+
+    # -- bodies
+
+    @cached_property
+    def delegation_targets(self) -> frozenset[str]:
+        return frozenset(d.to_body for d in self.answers.delegations if d.to_body is not None)
+
+    @cached_property
+    def bodies(self) -> tuple[BodyFacts, ...]:
+        return tuple(self._body_facts(i, b) for i, b in enumerate(self.answers.bodies))
+
+    def body(self, body_id: str) -> BodyFacts | None:
+        if not self._bodies:
+            for b in self.bodies:
+                self._bodies.setdefault(b.id, b)  # a repeated id is rule C1's finding
+        return self._bodies.get(body_id)
+
+    @cached_property
+    def board(self) -> BodyFacts | None:
+        """The top body: the first that reports to no other."""
+        return next((b for b in self.bodies if b.parent is None), None)
+
+    @cached_property
+    def deciding_bodies(self) -> tuple[BodyFacts, ...]:
+        return tuple(b for b in self.bodies if b.deciding)
+
+    @cached_property
+    def body_delegations(self) -> tuple[Delegation, ...]:
+        return tuple(d for d in self.answers.delegations if d.to_body is not None)
+
+    @cached_property
+    def officer_delegations(self) -> tuple[Delegation, ...]:
+        return tuple(d for d in self.answers.delegations if d.to_body is None)
+
+    @cached_property
+    def nhs_england_delegates(self) -> bool:
+        """NHS England delegates something, which SI 2022/642 reg 2 limits (rule R3)."""
+        return any(
+            (p := self.party(d.from_party)) and p.kind is PartyKind.NHS_ENGLAND for d in self.answers.delegations
+        )
+
+    @cached_property
+    def nhs_england_is_party(self) -> bool:
+        return any(p.kind is PartyKind.NHS_ENGLAND for p in self.answers.parties)
+
+    @cached_property
+    def limits_unknown(self) -> bool:
+        """Some delegation gives no financial limit (the scheme of delegation shows [●] for it)."""
+        return any(d.financial_limit is None for d in self.answers.delegations)
+
+    @cached_property
+    def register_keeper(self) -> str | None:
+        """Who keeps the register of delegated decisions: the board's secretariat, else the host."""
+        board = self.answers.board()
+        if board is not None and board.secretariat is not None:
+            return board.secretariat
+        return self.host.short_name if self.host else None
+
+    def _body_facts(self, index: int, b: Body) -> BodyFacts:
+        deciding = b.parent is None or b.kind is BodyKind.BOARD or b.id in self.delegation_targets
+        statutory = deciding and self.statutory_form
+        in_common = statutory and self.form is LegalForm.COMMITTEES_IN_COMMON
+        members = tuple(
+            self._member_facts(i, m.party, m.role, m.voting, m.board_director, statutory, in_common)
+            for i, m in enumerate(b.members)
+        )
+        voting_parties = _unique(m.party for m in members if m.votes)
+        delegations = tuple(i for i, d in enumerate(self.answers.delegations) if d.to_body == b.id)
+        delegating = {self.answers.delegations[i].from_party for i in delegations}
+        weights = b.voting.weights or {}
+        seated = {m.party for m in b.members}
+        return BodyFacts(
+            index=index,
+            id=b.id,
+            name=b.name,
+            kind_sentence=sentence(b.kind),
+            parent=b.parent,
+            part=index + 1,
+            children=tuple(c.id for c in self.answers.bodies if c.parent == b.id),
+            deciding=deciding,
+            decides=deciding and self.binding,
+            statutory=statutory,
+            in_common=in_common,
+            members=members,
+            voting_parties=voting_parties,
+            barred_parties=_unique(m.party for m in members if m.barred),
+            non_directors=tuple(f"{m.role} of {m.party}" for m in members if m.non_director),
+            show_director=statutory or any(m.board_director is not None for m in b.members),
+            delegations=delegations,
+            undelegated_voters=tuple(p for p in voting_parties if p not in delegating),
+            majority=b.voting.rule in MAJORITY_RULES,
+            weights_total=sum(weights.get(p, 0) for p in voting_parties),
+            observers=tuple(p.name for p in self.observers if p.short_name not in seated) if b.parent is None else (),
+        )
+
+    def _member_facts(
+        self, index: int, party: str, role: str, voting: bool, director: bool | None, statutory: bool, in_common: bool
+    ) -> MemberFacts:
+        p = self.party(party)
+        barred = voting and statutory and p is not None and not is_nhs_relevant(p)
+        non_director = (
+            voting
+            and not barred
+            and in_common
+            and p is not None
+            and p.kind is PartyKind.NHS_FOUNDATION_TRUST
+            and director is not True
+        )
+        return MemberFacts(
+            index, party, role, voting, voting and not barred and not non_director, barred, non_director, director
+        )
+
+    # -- disputes
+
+    @property
+    def mediation_is_cedr(self) -> bool:
+        """Mediation follows the CEDR Model Mediation Procedure (the provider named is CEDR)."""
+        m = self.answers.disputes.mediation
+        return m is not None and "CEDR" in m.provider.upper()
+
+    # -- locations as the user wrote them
+
+    def describe(self, loc: Location) -> str:
+        """A location named as the user knows it: ``Community Collaborative Board › quorum › members``."""
+        words: list[str] = []
+        a = self.answers
+        i = 0
+        while i < len(loc):
+            part = loc[i]
+            nxt = loc[i + 1] if i + 1 < len(loc) else None
+            if isinstance(nxt, int) and part in ("bodies", "parties", "delegations", "tiers", "members", "posts"):
+                words.append(_item_name(a, loc[: i + 2]))
+                i += 2
+                continue
+            words.append(str(part).replace("_", " "))
+            i += 1
+        return " › ".join(words)
+
+
+def _item_name(a: Answers, loc: Location) -> str:
+    """The name of one list item: a body's name, a party's short name, a numbered delegation."""
+    try:
+        if loc == ("bodies", loc[1]) and isinstance(loc[1], int):
+            return a.bodies[loc[1]].name
+        if loc == ("parties", loc[1]) and isinstance(loc[1], int):
+            return a.parties[loc[1]].short_name
+        if loc == ("delegations", loc[1]) and isinstance(loc[1], int):
+            d = a.delegations[loc[1]]
+            return f"delegation {loc[1] + 1} ({d.from_party} to {d.to_body or d.to_officer})"
+        if loc[:2] == ("disputes", "tiers") or loc[-2] == "tiers":
+            index = loc[-1]
+            assert isinstance(index, int)
+            return f"dispute tier '{a.disputes.tiers[index].name}'"
+        if len(loc) == 4 and loc[0] == "bodies" and loc[2] == "members":
+            body, seat = loc[1], loc[3]
+            assert isinstance(body, int) and isinstance(seat, int)
+            m = a.bodies[body].members[seat]
+            return f"{m.role} of {m.party}"
+    except (IndexError, AssertionError):
+        pass
+    return f"{loc[-2]} item {int(loc[-1]) + 1}"
+
+
+def format_location(loc: Location) -> str:
+    """A location as a field path: ``bodies[0].quorum.members``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def facts_of(answers: Answers) -> Facts:
+    """The facts of a collaborative (cheap: each fact is worked out the first time it is read)."""
+    return Facts(answers)
