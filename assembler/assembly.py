@@ -37,7 +37,7 @@ class FindingsError(BuildError):
     def lines(self) -> list[str]:
         out = [self.message]
         for f in errors_in(self.findings):
-            out.append(f"  {f.rule} {', '.join(f.fields)}: {f.text()} — {f.fix}")
+            out.append(f"  {f.rule} {'; '.join(f.where)}: {f.text()} — {f.fix}")
         return out
 
 

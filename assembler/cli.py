@@ -140,11 +140,11 @@ def print_findings(findings: list[Any], *, title: str) -> None:
     from rich.text import Text
 
     table = Table(title=_text(f"{title}: {len(findings)} finding(s)"), show_lines=True, expand=False)
-    for column in ("Rule", "Severity", "Problem", "Fields", "What to change", "Source"):
+    for column in ("Rule", "Severity", "Problem", "Answers concerned", "What to change", "Source"):
         table.add_column(column, overflow="fold")
     for f in findings:
         style = "bold red" if f.severity == "error" else "yellow"
-        cells = (f.text(), "\n".join(f.fields), f.fix, f.source)
+        cells = (f.text(), "\n".join(f"{w} ({p})" for w, p in zip(f.where, f.fields, strict=True)), f.fix, f.source)
         table.add_row(_text(f.rule), Text(str(f.severity), style=style), *(_text(c) for c in cells))
     console.print(table)
 

@@ -305,7 +305,7 @@ def _cover(answers: Answers, doc: DocumentDef, context: dict[str, Any]) -> dict[
     return {
         "title": doc.title,
         "collaborative": answers.collaborative.name,
-        "parties": [p.name for p in answers.document_parties(kind)],
+        "parties": [p["name"] for p in context["doc"]["parties"]],
         "date": f"{date.day} {date:%B %Y}" if date else None,
         "version": choice.version,
         "status": "DRAFT",

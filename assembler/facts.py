@@ -14,6 +14,7 @@ from functools import cached_property
 
 from .model import (
     CHOICE_HELP,
+    COMPANY_KINDS,
     Answers,
     Body,
     BodyKind,
@@ -63,9 +64,6 @@ NHS_RELEVANT_BODIES = frozenset(
     {PartyKind.NHS_TRUST, PartyKind.NHS_FOUNDATION_TRUST, PartyKind.ICB, PartyKind.NHS_ENGLAND}
 )
 """Kinds of party that are NHS bodies able to exercise functions jointly (NHS Act 2006 s65Z5/s65Z6)."""
-
-COMPANY_KINDS = frozenset({PartyKind.CIC, PartyKind.COMPANY, PartyKind.CHARITY})
-"""Kinds of party that are companies or charities (their directors and members, not a board of an NHS body)."""
 
 COMMISSIONER_KINDS = frozenset({PartyKind.ICB, PartyKind.NHS_ENGLAND})
 """Kinds of party that commission NHS services."""
@@ -339,6 +337,11 @@ class Facts:
     def observers(self) -> tuple[Party, ...]:
         return tuple(p for p in self.answers.parties if PartyRole.OBSERVER in p.roles and not is_member(p))
 
+    def party_location(self, short_name: str) -> Location:
+        """Where a party is in the answers, by short name (``("parties",)`` if there is none)."""
+        index = next((i for i, p in enumerate(self.answers.parties) if p.short_name == short_name), None)
+        return ("parties",) if index is None else ("parties", index)
+
     def document_parties(self, kind: DocumentKind) -> tuple[Party, ...]:
         """The parties who sign one document: those named for it, else every member."""
         names = self.answers.documents.get(kind).parties
@@ -402,7 +405,7 @@ class Facts:
     @cached_property
     def register_keeper(self) -> str | None:
         """Who keeps the register of delegated decisions: the board's secretariat, else the host."""
-        board = self.answers.board()
+        board = self.answers.bodies[self.board.index] if self.board else None
         if board is not None and board.secretariat is not None:
             return board.secretariat
         return self.host.short_name if self.host else None

@@ -78,6 +78,10 @@ class PartyKind(StrEnum):
     OTHER = "other"
 
 
+COMPANY_KINDS = frozenset({PartyKind.CIC, PartyKind.COMPANY, PartyKind.CHARITY})
+"""Kinds of party that are companies or charities: registered at Companies House or the Charity Commission."""
+
+
 class PartyRole(StrEnum):
     MEMBER = "member"
     HOST = "host"
@@ -345,11 +349,6 @@ CHOICE_HELP: ChoiceHelp = ChoiceHelp(
     ]
 )
 
-NHS_RELEVANT_BODIES = frozenset(
-    {PartyKind.NHS_TRUST, PartyKind.NHS_FOUNDATION_TRUST, PartyKind.ICB, PartyKind.NHS_ENGLAND}
-)
-
-
 FORM_DEFAULTS: dict[LegalForm, dict[tuple[str, ...], Any]] = {
     # An MoU-only collaborative binds no one and delegates nothing: no agreement and no scheme of delegation.
     LegalForm.MOU_ONLY: {("documents", "cjv", "produce"): False, ("documents", "sod", "produce"): False},
@@ -452,7 +451,7 @@ class Party(Strict):
 
     @property
     def is_company_like(self) -> bool:
-        return self.kind in {PartyKind.CIC, PartyKind.COMPANY, PartyKind.CHARITY}
+        return self.kind in COMPANY_KINDS
 
 
 class Member(Strict):
@@ -571,9 +570,6 @@ class Body(Strict):
         le=120,
         **ask("How often are the terms of reference reviewed (months)?", "Usually every 12 months."),
     )
-
-    def voting_members(self) -> list[Member]:
-        return [m for m in self.members if m.voting]
 
 
 class UrgentDecisions(Strict):
@@ -1042,26 +1038,3 @@ class Answers(Strict):
         if self.format_version != FORMAT_VERSION:
             raise ValueError(f"format_version {self.format_version} is not supported; this tool reads {FORMAT_VERSION}")
         return self
-
-    # -- lookups used by rules, clauses and the interview
-    def party(self, short_name: str) -> Party | None:
-        return next((p for p in self.parties if p.short_name == short_name), None)
-
-    def body(self, body_id: str) -> Body | None:
-        return next((b for b in self.bodies if b.id == body_id), None)
-
-    def host(self) -> Party | None:
-        return next((p for p in self.parties if PartyRole.HOST in p.roles), None)
-
-    def members(self) -> list[Party]:
-        return [p for p in self.parties if PartyRole.MEMBER in p.roles or PartyRole.LEAD_PROVIDER in p.roles]
-
-    def board(self) -> Body | None:
-        return next((b for b in self.bodies if b.parent is None), None)
-
-    def document_parties(self, kind: DocumentKind) -> list[Party]:
-        """The parties who sign one document: those named for it, else every member."""
-        names = self.documents.get(kind).parties
-        if names is None:
-            return self.members()
-        return [p for n in names if (p := self.party(n)) is not None]

@@ -54,7 +54,7 @@ def test_json_output_parses() -> None:
     rules = {f["rule"] for f in report["findings"]}
     assert {"R1", "R4"} <= rules
     first = report["findings"][0]
-    assert set(first) == {"rule", "severity", "message", "fields", "source", "fix", "unverified"}
+    assert set(first) == {"rule", "severity", "message", "fields", "where", "source", "fix", "unverified"}
     assert first["severity"] == "error"
     r1 = next(f for f in report["findings"] if f["rule"] == "R1")
     assert r1["unverified"] is True and "could not be verified" in r1["message"]

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
-from ..model import CHOICE_HELP, NHS_RELEVANT_BODIES, Answers, LegalForm, PartyKind
+from ..facts import NHS_RELEVANT_BODIES, Location, facts_of
+from ..model import CHOICE_HELP, Answers, LegalForm, PartyKind
 from ..rules import Finding, Severity, check
 
 __all__ = ["Guide", "Offer", "provisional"]
@@ -64,7 +64,7 @@ class Guide:
     """Shows each governance finding once, in plain English with the fix, as soon as the draft shows it."""
 
     def __init__(self) -> None:
-        self._shown: set[tuple[str, str, tuple[str, ...]]] = set()
+        self._shown: set[tuple[str, str, tuple[Location, ...]]] = set()
 
     def new_findings(self, data: dict[str, Any]) -> list[Finding]:
         answers = provisional(data)
@@ -72,8 +72,8 @@ class Guide:
             return []
         fresh = []
         for finding in check(answers):
-            key = (finding.rule, finding.message, finding.fields)
-            if not all(_answered(data, where) for where in finding.fields):
+            key = (finding.rule, finding.message, finding.locations)
+            if not all(_answered(data, loc) for loc in finding.locations):
                 continue  # it concerns answers still to come (the model's defaults stand in for them here)
             if key not in self._shown:
                 self._shown.add(key)
@@ -86,7 +86,7 @@ class Guide:
         return [
             f"! {what} ({finding.rule}): {finding.text()}",
             f"  What to change: {finding.fix}",
-            f"  Answers concerned: {', '.join(finding.fields)}. Source: {finding.source}",
+            f"  Answers concerned: {'; '.join(finding.where or finding.fields)}. Source: {finding.source}",
         ]
 
     # -- legal options at the moment they matter
@@ -133,28 +133,24 @@ class Guide:
         return ([], None)
 
 
-def _answered(data: dict[str, Any], where: str) -> bool:
-    """Whether the draft holds the answer at a finding's field path, e.g. ``bodies[0].voting.weights``."""
+def _answered(data: dict[str, Any], loc: Location) -> bool:
+    """Whether the draft holds the answer at a finding's location, e.g. ``("bodies", 0, "voting", "weights")``."""
     node: Any = data
-    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", where):
-        if index:
-            if not isinstance(node, list) or int(index) >= len(node):
+    for part in loc:
+        if isinstance(part, int):
+            if not isinstance(node, list) or part >= len(node):
                 return False
-            node = node[int(index)]
-        elif isinstance(node, dict) and name in node:
-            node = node[name]
+            node = node[part]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
         else:
             return False
     return True
 
 
 def _outsiders(data: dict[str, Any]) -> list[tuple[str, PartyKind]]:
-    """Voting parties that are not NHS 'relevant bodies' (CICs, companies, charities, local authorities)."""
-    found = []
-    for party in data.get("parties") or []:
-        kind = party.get("kind") if isinstance(party, dict) else None
-        roles = party.get("roles") or ["member"]
-        voting = any(r in ("member", "host", "lead_provider") for r in roles)
-        if kind is not None and PartyKind(kind) not in NHS_RELEVANT_BODIES and voting:
-            found.append((str(party.get("short_name", "a party")), PartyKind(kind)))
-    return found
+    """Members of the draft that are not NHS relevant bodies (CICs, companies, charities, local authorities)."""
+    answers = provisional(data)
+    if answers is None:
+        return []
+    return [(p.short_name, p.kind) for p in facts_of(answers).outsiders]

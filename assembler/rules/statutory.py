@@ -1,166 +1,20 @@
-"""Governance rules R1–R19: small named checks over the answers, each finding naming its legal source."""
+"""Statutory and good-practice governance rules R1–R9, R12–R16, R18 and R19, each naming its legal source."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from enum import StrEnum
+from collections.abc import Iterator
 
-from .consistency import (
-    CONSISTENCY_RULES,
-    MAJORITY_RULES,
-    RULE_NAMES,
-    and_list,
-    deciding_bodies,
-    is_member,
-    party_path,
-)
-from .model import (
-    NHS_RELEVANT_BODIES,
-    Answers,
-    DecisionRule,
-    DocumentForm,
-    DocumentKind,
-    LegalForm,
-    Party,
-    PartyKind,
-    PooledFund,
-    label,
-)
-
-__all__ = ["RULES", "WARNING_DOCUMENTS", "Finding", "Rule", "Severity", "check", "concerns", "errors_in"]
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem in the answers: which rule, how serious, what is wrong, where, why and what to change."""
-
-    rule: str
-    severity: Severity
-    message: str
-    fields: tuple[str, ...]
-    source: str
-    fix: str
-    unverified: bool = False
-
-    def text(self) -> str:
-        """The message with the unverified caveat, as printed and carried into drafting notes."""
-        caveat = " (The source for this rule could not be verified in full: check it.)" if self.unverified else ""
-        return f"{self.message}{caveat}"
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "rule": self.rule,
-            "severity": self.severity.value,
-            "message": self.text(),
-            "fields": list(self.fields),
-            "source": self.source,
-            "fix": self.fix,
-            "unverified": self.unverified,
-        }
-
-
-CheckFn = Callable[["Rule", Answers], Iterator[Finding]]
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A named governance check and the source it rests on."""
-
-    id: str
-    title: str
-    source: str
-    check_fn: CheckFn = field(repr=False)
-    unverified: bool = False
-
-    def finding(self, severity: Severity, message: str, fields: list[str] | tuple[str, ...], fix: str) -> Finding:
-        return Finding(self.id, severity, message, tuple(fields), self.source, fix, self.unverified)
-
-    def error(self, message: str, fields: list[str] | tuple[str, ...], fix: str) -> Finding:
-        return self.finding(Severity.ERROR, message, fields, fix)
-
-    def warning(self, message: str, fields: list[str] | tuple[str, ...], fix: str) -> Finding:
-        return self.finding(Severity.WARNING, message, fields, fix)
-
-    def run(self, answers: Answers) -> list[Finding]:
-        return list(self.check_fn(self, answers))
-
-
-RULES: list[Rule] = []
-
-
-def rule(rule_id: str, title: str, source: str, *, unverified: bool = False) -> Callable[[CheckFn], CheckFn]:
-    """Register a check as a rule (decorator)."""
-
-    def register(fn: CheckFn) -> CheckFn:
-        RULES.append(Rule(rule_id, title, source, fn, unverified))
-        return fn
-
-    return register
-
-
-def _rule_order(rule_id: str) -> tuple[int, int, str]:
-    """R1…R19 first, then the consistency checks C1…, numerically."""
-    match = re.fullmatch(r"([A-Z]+)(\d+)", rule_id)
-    if match is None:
-        return (2, 0, rule_id)
-    return (0 if match[1] == "R" else 1, int(match[2]), rule_id)
-
-
-def check(answers: Answers) -> list[Finding]:
-    """Run every rule; findings come out errors first, then by rule number, in a stable order."""
-    findings = [f for r in RULES for f in r.run(answers)]
-    return sorted(findings, key=lambda f: (f.severity != Severity.ERROR, _rule_order(f.rule)))
-
-
-_K = DocumentKind
-WARNING_DOCUMENTS: dict[str, frozenset[DocumentKind]] = {
-    "R3": frozenset({_K.SOD, _K.CJV}),
-    "R7": frozenset({_K.CJV, _K.MOU}),
-    "R9": frozenset({_K.CJV, _K.TOR}),
-    "R10": frozenset({_K.TOR, _K.CJV}),
-    "R11": frozenset({_K.TOR, _K.CJV}),
-    "R12": frozenset({_K.CJV}),
-    "R16": frozenset({_K.CJV, _K.TOR}),
-    "R17": frozenset({_K.DRA, _K.CJV, _K.MOU}),
-    "R18": frozenset({_K.CJV}),
-}
-"""The drafts a rule's warnings are carried into as drafting notes; a rule not listed concerns every draft."""
-
-
-def concerns(finding: Finding, kind: DocumentKind) -> bool:
-    """Whether a finding belongs in the drafting notes of one document."""
-    documents = WARNING_DOCUMENTS.get(finding.rule)
-    return documents is None or kind in documents
-
-
-def errors_in(findings: list[Finding]) -> list[Finding]:
-    return [f for f in findings if f.severity == Severity.ERROR]
-
+from ..facts import MAJORITY_RULES, STATUTORY_FORMS, Facts, Location, and_list, sentence
+from ..model import Answers, DecisionRule, DocumentForm, DocumentKind, LegalForm, Party, PartyKind, PooledFund, label
+from .registry import Finding, Rule, rule
 
 # ------------------------------------------------------------------------------------------------- helpers
 
-_FORM_NAMES = {
-    LegalForm.MOU_ONLY: "a memorandum of understanding",
-    LegalForm.CJV: "a contractual joint venture",
-    LegalForm.LEAD_PROVIDER: "a lead provider arrangement",
-    LegalForm.COMMITTEES_IN_COMMON: "committees in common",
-    LegalForm.JOINT_COMMITTEE: "a joint committee",
-}
-"""Legal forms as they read in a sentence (``label`` gives headings)."""
 
-STATUTORY_FORMS = frozenset({LegalForm.COMMITTEES_IN_COMMON, LegalForm.JOINT_COMMITTEE})
-"""Forms in which NHS bodies exercise statutory functions jointly (s65Z5/s65Z6)."""
-
-
-def _members_of_kind(a: Answers, kind: PartyKind) -> list[tuple[int, Party]]:
-    return [(i, p) for i, p in enumerate(a.parties) if p.kind == kind and is_member(p)]
+def _indexed(f: Facts, parties: tuple[Party, ...]) -> list[tuple[int, Party]]:
+    """Parties with their index in the answers (for the locations of a finding)."""
+    return [(i, p) for i, p in enumerate(f.answers.parties) if p in parties]
 
 
 def _names(parties: list[tuple[int, Party]]) -> str:
@@ -186,20 +40,19 @@ def _regex(pattern: str) -> re.Pattern[str]:
     "secondary sources); s47A; NHS Providers / Browne Jacobson practical guide on joint ventures",
     unverified=True,
 )
-def _relevant_bodies(r: Rule, a: Answers) -> Iterator[Finding]:
-    if a.legal_form not in STATUTORY_FORMS:
-        return
-    for bi, b in deciding_bodies(a):
+def _relevant_bodies(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
+    for bf in f.deciding_bodies:
         flagged: set[str] = set()
-        for mi, m in enumerate(b.members):
-            p = a.party(m.party)
-            if not m.voting or p is None or p.kind in NHS_RELEVANT_BODIES or p.short_name in flagged:
+        for m in bf.members:
+            if not m.barred or m.party in flagged:
                 continue
-            flagged.add(p.short_name)
+            flagged.add(m.party)
+            p = f.party(m.party)
+            assert p is not None  # a seat is barred only for a known party
             yield r.error(
                 f"{p.short_name} ({label(p.kind)}) is not an NHS relevant body, so it cannot vote on "
-                f"{b.name}, which exercises NHS functions as {_FORM_NAMES[a.legal_form]}.",
-                [f"bodies[{bi}].members[{mi}].party", "legal_form"],
+                f"{bf.name}, which exercises NHS functions as {sentence(a.legal_form)}.",
+                [("bodies", bf.index, "members", m.index, "party"), ("legal_form",)],
                 "make its members non-voting (voting: false), or use legal_form: cjv, a contractual board "
                 "that delegates no statutory function",
             )
@@ -212,34 +65,31 @@ def _relevant_bodies(r: Rule, a: Answers) -> Iterator[Finding]:
     "secondary sources only",
     unverified=True,
 )
-def _ft_committee_directors(r: Rule, a: Answers) -> Iterator[Finding]:
-    if a.legal_form != LegalForm.COMMITTEES_IN_COMMON:
-        return
-    for bi, b in deciding_bodies(a):
-        for mi, m in enumerate(b.members):
-            p = a.party(m.party)
-            if p is None or p.kind != PartyKind.NHS_FOUNDATION_TRUST or m.board_director is True:
+def _ft_committee_directors(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
+    for bf in f.deciding_bodies:
+        for m in bf.members:
+            if not m.non_director:
                 continue
             status = "is not" if m.board_director is False else "is not recorded as"
             yield r.error(
-                f"The {m.role} of {p.short_name} {status} a director of the trust, so cannot sit on its "
-                f"committee in common ({b.name}).",
-                [f"bodies[{bi}].members[{mi}].board_director"],
+                f"The {m.role} of {m.party} {status} a director of the trust, so cannot sit on its "
+                f"committee in common ({bf.name}).",
+                [("bodies", bf.index, "members", m.index, "board_director")],
                 "set board_director: true if they are a director; otherwise let them attend without "
                 "membership, or use a s65Z6 joint committee",
             )
 
 
 @rule("R3", "NHS England delegates only what regulation 2 allows", "SI 2022/642 reg 2 (in force 1 July 2022)")
-def _nhs_england_limits(r: Rule, a: Answers) -> Iterator[Finding]:
+def _nhs_england_limits(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
     for di, d in enumerate(a.delegations):
-        p = a.party(d.from_party)
+        p = f.party(d.from_party)
         if p is not None and p.kind == PartyKind.NHS_ENGLAND:
             yield r.warning(
                 "NHS England cannot delegate the functions listed in regulation 2 of SI 2022/642 (e.g. "
                 "NHS Act 2006 ss14Z25, 14Z26, 14Z28, 14Z59–14Z62, 27B–27D and 33): check that "
                 f"'{d.function}' is not one.",
-                [f"delegations[{di}].function", f"delegations[{di}].from_party"],
+                [("delegations", di, "function"), ("delegations", di, "from_party")],
                 "check the function against regulation 2 and remove the delegation if it is listed",
             )
 
@@ -250,16 +100,16 @@ def _nhs_england_limits(r: Rule, a: Answers) -> Iterator[Finding]:
     "s75 NHS Act 2006 and the 2000 partnership regulations; Local Government Act 1972 s101 (local "
     "authority delegation)",
 )
-def _local_authority_delegation(r: Rule, a: Answers) -> Iterator[Finding]:
+def _local_authority_delegation(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
     if a.legal_form not in STATUTORY_FORMS:
         return
     for di, d in enumerate(a.delegations):
-        p = a.party(d.from_party)
+        p = f.party(d.from_party)
         if p is not None and p.kind == PartyKind.LOCAL_AUTHORITY and d.to_body is not None:
             yield r.error(
                 f"{p.short_name} is a local authority, so it cannot delegate its functions to "
-                f"'{d.to_body}' in {_FORM_NAMES[a.legal_form]} of NHS bodies.",
-                [f"delegations[{di}].from_party", f"delegations[{di}].to_body"],
+                f"'{d.to_body}' in {sentence(a.legal_form)} of NHS bodies.",
+                [("delegations", di, "from_party"), ("delegations", di, "to_body")],
                 "remove the delegation and use a section 75 partnership agreement (or the council's own "
                 "s101 arrangements) instead",
             )
@@ -280,11 +130,13 @@ _CORPORATE_GOVERNANCE = {
     "functions' (issued under s65Z7; the current edition supersedes September 2022; paragraphs unverified)",
     unverified=True,
 )
-def _corporate_governance(r: Rule, a: Answers) -> Iterator[Finding]:
-    texts: list[tuple[str, str]] = [(f"delegations[{di}].function", d.function) for di, d in enumerate(a.delegations)]
+def _corporate_governance(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
+    texts: list[tuple[Location, str]] = [
+        (("delegations", di, "function"), d.function) for di, d in enumerate(a.delegations)
+    ]
     for bi, b in enumerate(a.bodies):
-        texts.append((f"bodies[{bi}].name", b.name))
-        texts.extend((f"bodies[{bi}].remit[{ri}]", item) for ri, item in enumerate(b.remit))
+        texts.append((("bodies", bi, "name"), b.name))
+        texts.extend((("bodies", bi, "remit", ri), item) for ri, item in enumerate(b.remit))
     for path, text in texts:
         for what in _scan(text, _CORPORATE_GOVERNANCE):
             yield r.error(
@@ -312,17 +164,17 @@ _GOVERNOR_FUNCTIONS = {
 
 
 @rule("R6", "Governors' statutory functions are never delegated", "NHS Act 2006 Sch 7")
-def _governors(r: Rule, a: Answers) -> Iterator[Finding]:
+def _governors(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
     foundation_trusts = {p.short_name for p in a.parties if p.kind == PartyKind.NHS_FOUNDATION_TRUST}
-    texts = [
-        (f"delegations[{di}].function", d.function, d.from_party)
+    texts: list[tuple[Location, str, str]] = [
+        (("delegations", di, "function"), d.function, d.from_party)
         for di, d in enumerate(a.delegations)
         if d.from_party in foundation_trusts
     ]
     for bi, b in enumerate(a.bodies):
         trust = next((m.party for m in b.members if m.party in foundation_trusts), None)
         if trust is not None:
-            texts.extend((f"bodies[{bi}].remit[{ri}]", item, trust) for ri, item in enumerate(b.remit))
+            texts.extend((("bodies", bi, "remit", ri), item, trust) for ri, item in enumerate(b.remit))
     for path, text, trust in texts:
         for what in _scan(text, _GOVERNOR_FUNCTIONS):
             yield r.error(
@@ -334,59 +186,61 @@ def _governors(r: Rule, a: Answers) -> Iterator[Finding]:
 
 
 @rule("R7", "Governors approve a significant transaction", "NHS Act 2006 s51A")
-def _significant_transaction(r: Rule, a: Answers) -> Iterator[Finding]:
+def _significant_transaction(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
     if a.approvals.governors_approval is True:
         return
-    trusts = _members_of_kind(a, PartyKind.NHS_FOUNDATION_TRUST)
+    trusts = _indexed(f, f.foundation_trusts)
     arrangements = []
-    fields = ["approvals.governors_approval"]
+    fields: list[Location] = [("approvals", "governors_approval")]
     if a.legal_form == LegalForm.CJV:
         arrangements.append("contractual joint venture")
-        fields.append("legal_form")
+        fields.append(("legal_form",))
     if a.finance.pooled_fund is not None:
         arrangements.append("pooled fund")
-        fields.append("finance.pooled_fund")
+        fields.append(("finance", "pooled_fund"))
     if trusts and arrangements:
         yield r.warning(
             f"If the {' and '.join(arrangements)} is a significant transaction under the constitution of "
             f"{_names(trusts)}, more than half of each trust's voting governors must approve it.",
-            fields + [f"parties[{i}].kind" for i, _ in trusts],
+            fields + [("parties", i, "kind") for i, _ in trusts],
             "check each foundation trust's constitution, and set approvals.governors_approval: true once approved",
         )
 
 
 @rule("R8", "In committees in common no body is outvoted", "committees-in-common guidance")
-def _committees_in_common(r: Rule, a: Answers) -> Iterator[Finding]:
+def _committees_in_common(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
     if a.legal_form != LegalForm.COMMITTEES_IN_COMMON:
         return
-    for bi, b in deciding_bodies(a):
+    for bf in f.deciding_bodies:
+        bi, b = bf.index, a.bodies[bf.index]
         if b.voting.rule in MAJORITY_RULES:
             yield r.error(
-                f"{b.name} decides by {RULE_NAMES[b.voting.rule]} across bodies, but in committees in "
+                f"{b.name} decides by {sentence(b.voting.rule)} across bodies, but in committees in "
                 "common each committee decides only for its own body.",
-                [f"bodies[{bi}].voting.rule", "legal_form"],
+                [("bodies", bi, "voting", "rule"), ("legal_form",)],
                 "use consensus or unanimity, each committee deciding for its own body",
             )
         if b.voting.casting_vote:
             yield r.error(
                 f"The chair of {b.name} has a casting vote, which would bind a body that disagrees.",
-                [f"bodies[{bi}].voting.casting_vote", "legal_form"],
+                [("bodies", bi, "voting", "casting_vote"), ("legal_form",)],
                 "set voting.casting_vote: false",
             )
 
 
 @rule("R9", "Majority voting protects the minority", "good governance guidance")
-def _minority_protection(r: Rule, a: Answers) -> Iterator[Finding]:
+def _minority_protection(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
     if a.legal_form not in {LegalForm.JOINT_COMMITTEE, LegalForm.CJV, LegalForm.LEAD_PROVIDER}:
         return
     if a.decisions.reserved_matters:
         return
-    for bi, b in deciding_bodies(a):
+    for bf in f.deciding_bodies:
+        bi, b = bf.index, a.bodies[bf.index]
         if b.voting.rule in MAJORITY_RULES:
             yield r.warning(
-                f"{b.name} decides by {RULE_NAMES[b.voting.rule]} with no reserved matters, so a party can "
+                f"{b.name} decides by {sentence(b.voting.rule)} with no reserved matters, so a party can "
                 "be outvoted on anything.",
-                [f"bodies[{bi}].voting.rule", "decisions.reserved_matters"],
+                [("bodies", bi, "voting", "rule"), ("decisions", "reserved_matters")],
                 "list reserved matters (decided by unanimity, locked gateways or referral to each party's board)",
             )
 
@@ -417,7 +271,7 @@ _FUND_ELEMENTS = {
     "A pooled fund states every element",
     "s65Z6 pooled funds; s75 partnership regulations 2000 reg 7 (pooled funds; as-made text — recheck amendments)",
 )
-def _pooled_fund(r: Rule, a: Answers) -> Iterator[Finding]:
+def _pooled_fund(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
     fund = a.finance.pooled_fund
     if fund is None:
         return
@@ -425,24 +279,24 @@ def _pooled_fund(r: Rule, a: Answers) -> Iterator[Finding]:
         if getattr(fund, name) in (None, [], {}):
             yield r.error(
                 f"The pooled fund does not state {_FUND_ELEMENTS.get(name, name.replace('_', ' '))}.",
-                [f"finance.pooled_fund.{name}"],
+                [("finance", "pooled_fund", name)],
                 f"answer finance.pooled_fund.{name}",
             )
 
 
 @rule("R13", "Each delegation names its delegate and basis", "NHS Act 2006; statutory guidance")
-def _delegations(r: Rule, a: Answers) -> Iterator[Finding]:
+def _delegations(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
     for di, d in enumerate(a.delegations):
-        if d.to_body is not None and a.body(d.to_body) is None:
+        if d.to_body is not None and f.body(d.to_body) is None:
             yield r.error(
                 f"The delegation from {d.from_party} is to '{d.to_body}', which is not the id of any body.",
-                [f"delegations[{di}].to_body"],
+                [("delegations", di, "to_body")],
                 "use one of: " + ", ".join(b.id for b in a.bodies),
             )
         if d.to_officer is not None and d.legal_basis is None:
             yield r.error(
                 f"The delegation from {d.from_party} to the {d.to_officer} does not state its legal basis.",
-                [f"delegations[{di}].legal_basis"],
+                [("delegations", di, "legal_basis")],
                 "give the basis, e.g. the party's scheme of reservation and delegation",
             )
 
@@ -455,28 +309,28 @@ _DEED_FORMALITY_UNKNOWN = {
 
 
 @rule("R14", "Each party can sign in the form chosen", "rules.md execution table")
-def _execution(r: Rule, a: Answers) -> Iterator[Finding]:
+def _execution(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
     for kind in DocumentKind:
         choice = a.documents.get(kind)
         if not choice.produce or choice.form != DocumentForm.DEED:
             continue
-        for p in a.document_parties(kind):
+        for p in f.document_parties(kind):
             why = _DEED_FORMALITY_UNKNOWN.get(p.kind)
             if why is not None:
                 yield r.warning(
-                    f"The {label(kind).lower()} is a deed, but {p.short_name}'s formalities for executing "
+                    f"The {sentence(kind)} is a deed, but {p.short_name}'s formalities for executing "
                     f"a deed are unknown ({why}).",
-                    [f"documents.{kind.value}.form", f"{party_path(a, p.short_name)}.kind"],
+                    [("documents", kind.value, "form"), (*f.party_location(p.short_name), "kind")],
                     "confirm how the party executes a deed and complete its execution block, or sign under hand",
                 )
 
 
 @rule("R15", "An MoU is not legally binding", "drafting practice")
-def _mou(r: Rule, a: Answers) -> Iterator[Finding]:
+def _mou(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
     if a.documents.mou.produce and a.documents.mou.form == DocumentForm.DEED:
         yield r.error(
             "The memorandum of understanding is executed as a deed, but it is not legally binding.",
-            ["documents.mou.form"],
+            [("documents", "mou", "form")],
             "set documents.mou.form: under_hand",
         )
     if a.legal_form != LegalForm.MOU_ONLY:
@@ -484,59 +338,58 @@ def _mou(r: Rule, a: Answers) -> Iterator[Finding]:
     for di, d in enumerate(a.delegations):
         yield r.error(
             f"An MoU cannot delegate decisions, but {d.from_party} delegates '{d.function}'.",
-            [f"delegations[{di}]", "legal_form"],
+            [("delegations", di), ("legal_form",)],
             "remove the delegation, or choose a binding legal form (e.g. cjv)",
         )
     for bi, b in enumerate(a.bodies):
         if b.parent is None and b.voting.rule != DecisionRule.CONSENSUS:
             yield r.error(
-                f"Under an MoU {b.name} only makes recommendations, so it cannot decide by "
-                f"{RULE_NAMES[b.voting.rule]}.",
-                [f"bodies[{bi}].voting.rule", "legal_form"],
+                f"Under an MoU {b.name} only makes recommendations, so it cannot decide by {sentence(b.voting.rule)}.",
+                [("bodies", bi, "voting", "rule"), ("legal_form",)],
                 "set voting.rule: consensus, or choose a binding legal form (e.g. cjv)",
             )
 
 
 @rule("R16", "Foundation trust directors declare interests", "NHS Act 2006 Sch 7 para 18C")
-def _declare_interests(r: Rule, a: Answers) -> Iterator[Finding]:
+def _declare_interests(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
     if a.legal_form not in {LegalForm.CJV, LegalForm.JOINT_COMMITTEE}:
         return
-    trusts = _members_of_kind(a, PartyKind.NHS_FOUNDATION_TRUST)
+    trusts = _indexed(f, f.foundation_trusts)
     if trusts:
         yield r.warning(
             f"The directors of {_names(trusts)} must declare any interest in the proposed arrangement to their boards.",
-            ["legal_form", *(f"parties[{i}].kind" for i, _ in trusts)],
+            [("legal_form",), *(("parties", i, "kind") for i, _ in trusts)],
             "ask each foundation trust's company secretary to record the directors' declarations",
         )
 
 
 @rule("R18", "Joint control may raise merger-control questions", "NHS template alliance agreement notes")
-def _competition(r: Rule, a: Answers) -> Iterator[Finding]:
+def _competition(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
     if a.legal_form in {LegalForm.CJV, LegalForm.LEAD_PROVIDER, LegalForm.JOINT_COMMITTEE} and (
         a.approvals.competition_review is not True
     ):
         yield r.warning(
-            f"Joint control of services through {_FORM_NAMES[a.legal_form]} may raise merger-control questions.",
-            ["legal_form", "approvals.competition_review"],
+            f"Joint control of services through {sentence(a.legal_form)} may raise merger-control questions.",
+            [("legal_form",), ("approvals", "competition_review")],
             "take competition advice, then set approvals.competition_review: true",
         )
 
 
 @rule("R19", "Parties exist and are unique", "logic")
-def _parties_exist(r: Rule, a: Answers) -> Iterator[Finding]:
+def _parties_exist(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
     if len(a.parties) < 2:
-        yield r.error("A collaborative needs at least two parties.", ["parties"], "add the other parties")
+        yield r.error("A collaborative needs at least two parties.", [("parties",)], "add the other parties")
     seen: set[str] = set()
     for i, p in enumerate(a.parties):
         if p.short_name in seen:
             yield r.error(
                 f"Two parties share the short name '{p.short_name}'.",
-                [f"parties[{i}].short_name"],
+                [("parties", i, "short_name")],
                 "give each party a different short name",
             )
         seen.add(p.short_name)
     for path, name in _party_refs(a):
-        if a.party(name) is None:
+        if f.party(name) is None:
             yield r.error(
                 f"'{name}' is not the short name of any party.",
                 [path],
@@ -544,38 +397,34 @@ def _parties_exist(r: Rule, a: Answers) -> Iterator[Finding]:
             )
 
 
-def _party_refs(a: Answers) -> Iterator[tuple[str, str]]:
+def _party_refs(a: Answers) -> Iterator[tuple[Location, str]]:
     """Every answer that names a party, with its field path."""
     for bi, b in enumerate(a.bodies):
         for mi, m in enumerate(b.members):
-            yield f"bodies[{bi}].members[{mi}].party", m.party
+            yield ("bodies", bi, "members", mi, "party"), m.party
         if b.chair.party is not None:
-            yield f"bodies[{bi}].chair.party", b.chair.party
+            yield ("bodies", bi, "chair", "party"), b.chair.party
         if b.secretariat is not None:
-            yield f"bodies[{bi}].secretariat", b.secretariat
+            yield ("bodies", bi, "secretariat"), b.secretariat
         for name in b.voting.weights or {}:
-            yield f"bodies[{bi}].voting.weights.{name}", name
+            yield ("bodies", bi, "voting", "weights", name), name
     for di, d in enumerate(a.delegations):
-        yield f"delegations[{di}].from_party", d.from_party
+        yield ("delegations", di, "from_party"), d.from_party
     for name in a.finance.cost_sharing.shares or {}:
-        yield f"finance.cost_sharing.shares.{name}", name
+        yield ("finance", "cost_sharing", "shares", name), name
     if a.finance.gain_risk_share is not None:
         for name in a.finance.gain_risk_share.shares or {}:
-            yield f"finance.gain_risk_share.shares.{name}", name
+            yield ("finance", "gain_risk_share", "shares", name), name
     fund = a.finance.pooled_fund
     if fund is not None:
         for name in fund.contributions or {}:
-            yield f"finance.pooled_fund.contributions.{name}", name
+            yield ("finance", "pooled_fund", "contributions", name), name
         if fund.host is not None:
-            yield "finance.pooled_fund.host", fund.host
+            yield ("finance", "pooled_fund", "host"), fund.host
     for pi, post in enumerate(a.staffing.posts):
-        yield f"staffing.posts[{pi}].employer", post.employer
+        yield ("staffing", "posts", pi, "employer"), post.employer
     if a.information_governance.lead_party is not None:
-        yield "information_governance.lead_party", a.information_governance.lead_party
+        yield ("information_governance", "lead_party"), a.information_governance.lead_party
     for kind in ("mou", "cjv", "tor", "sod", "dra"):
         for i, name in enumerate(getattr(a.documents, kind).parties or []):
-            yield f"documents.{kind}.parties[{i}]", name
-
-
-for _spec in CONSISTENCY_RULES:
-    rule(_spec.id, _spec.title, _spec.source, unverified=_spec.unverified)(_spec.check_fn)
+            yield ("documents", kind, "parties", i), name

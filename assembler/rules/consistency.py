@@ -1,162 +1,70 @@
-"""Cross-field consistency checks (R10, R11, R17 and C1–C8) and the facts about bodies the rules share.
-
-``rules.py`` registers these checks as rules; this module imports nothing from it at run time, so the two
-never import each other in a circle.
-"""
+"""Cross-field consistency rules: R10, R11, R17 and C1–C8 (quorum, votes, dispute tiers, ids, shares...)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from .model import Answers, Body, BodyKind, ChairMethod, CostMethod, DecisionRule, LegalForm, Party, PartyRole
-
-if TYPE_CHECKING:
-    from .rules import Finding, Rule
-
-__all__ = [
-    "BINDING_FORMS",
-    "CONSISTENCY_RULES",
-    "MAJORITY_RULES",
-    "RULE_NAMES",
-    "ConsistencyRule",
-    "and_list",
-    "deciding_bodies",
-    "is_member",
-    "party_path",
-]
-
-CheckFn = Callable[["Rule", Answers], Iterator["Finding"]]
-
-MAJORITY_RULES = frozenset({DecisionRule.SIMPLE_MAJORITY, DecisionRule.QUALIFIED_MAJORITY, DecisionRule.WEIGHTED})
-"""Voting rules under which a party can be outvoted."""
-
-RULE_NAMES = {
-    DecisionRule.CONSENSUS: "consensus",
-    DecisionRule.UNANIMOUS: "unanimity",
-    DecisionRule.SIMPLE_MAJORITY: "simple majority",
-    DecisionRule.QUALIFIED_MAJORITY: "qualified majority",
-    DecisionRule.WEIGHTED: "weighted vote",
-}
-"""Decision rules as they read in a sentence."""
-
-BINDING_FORMS = frozenset({LegalForm.CJV, LegalForm.LEAD_PROVIDER, LegalForm.JOINT_COMMITTEE})
-"""Forms in which one body's decision binds every party."""
-
-
-@dataclass(frozen=True)
-class ConsistencyRule:
-    """A consistency check waiting to be registered as a rule."""
-
-    id: str
-    title: str
-    source: str
-    check_fn: CheckFn
-    unverified: bool = False
-
-
-CONSISTENCY_RULES: list[ConsistencyRule] = []
-
-
-def consistency_rule(
-    rule_id: str, title: str, source: str = "logic", *, unverified: bool = False
-) -> Callable[[CheckFn], CheckFn]:
-    """Record a check for ``rules.py`` to register (decorator)."""
-
-    def record(fn: CheckFn) -> CheckFn:
-        CONSISTENCY_RULES.append(ConsistencyRule(rule_id, title, source, fn, unverified))
-        return fn
-
-    return record
-
-
-# ------------------------------------------------------------------------------------------- shared facts
-
-
-def is_member(party: Party) -> bool:
-    """A full party to the collaborative (not an associate or observer)."""
-    return PartyRole.MEMBER in party.roles or PartyRole.LEAD_PROVIDER in party.roles
-
-
-def deciding_bodies(a: Answers) -> list[tuple[int, Body]]:
-    """Bodies that take decisions: top-level bodies, boards, and bodies that receive a delegation."""
-    targets = {d.to_body for d in a.delegations if d.to_body is not None}
-    return [(i, b) for i, b in enumerate(a.bodies) if b.parent is None or b.kind == BodyKind.BOARD or b.id in targets]
-
-
-def party_path(a: Answers, short_name: str) -> str:
-    """The field path of a party, by short name (``parties`` if it does not exist)."""
-    index = next((i for i, p in enumerate(a.parties) if p.short_name == short_name), None)
-    return "parties" if index is None else f"parties[{index}]"
-
-
-def and_list(items: list[str]) -> str:
-    """``A``, ``A and B``, ``A, B and C`` (empty for none)."""
-    if len(items) < 2:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
+from ..facts import BINDING_FORMS, BodyFacts, Facts, and_list, format_location, is_member, sentence
+from ..model import Answers, Body, ChairMethod, CostMethod, DecisionRule, LegalForm, PartyRole
+from .registry import Finding, Rule, rule
 
 # ------------------------------------------------------------------------------------------- R10, R11, R17
 
 
-@consistency_rule("R10", "Quorum can be reached and protects each party", "logic; good practice")
-def _quorum(r: Rule, a: Answers) -> Iterator[Finding]:
-    deciding = {i for i, _ in deciding_bodies(a)}
-    for bi, b in enumerate(a.bodies):
+@rule("R10", "Quorum can be reached and protects each party", "logic; good practice")
+def _quorum(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
+    for bf, b in zip(f.bodies, a.bodies, strict=True):
+        bi = bf.index
         if b.quorum is None:
             continue
-        voters = b.voting_members()
+        voters = [m for m in bf.members if m.votes]
         if b.quorum.members > len(voters):
             yield r.error(
                 f"The quorum of {b.name} is {b.quorum.members} but it has only {len(voters)} voting member(s).",
-                [f"bodies[{bi}].quorum.members", f"bodies[{bi}].members"],
+                [("bodies", bi, "quorum", "members"), ("bodies", bi, "members")],
                 f"lower the quorum to at most {len(voters)}, or add voting members",
             )
         if b.quorum.each_party:
-            voting_parties = {m.party for m in voters}
             silent = sorted(
                 {
                     m.party
                     for m in b.members
-                    if m.party not in voting_parties and (p := a.party(m.party)) is not None and is_member(p)
+                    if m.party not in bf.voting_parties and (p := f.party(m.party)) is not None and is_member(p)
                 }
             )
             if silent:
                 yield r.error(
                     f"The quorum of {b.name} needs each party, but {and_list(silent)} has no voting member on it.",
-                    [f"bodies[{bi}].quorum.each_party", f"bodies[{bi}].members"],
+                    [("bodies", bi, "quorum", "each_party"), ("bodies", bi, "members")],
                     "give each party a voting member, or set quorum.each_party: false",
                 )
-        elif a.legal_form in BINDING_FORMS and bi in deciding:
+        elif a.legal_form in BINDING_FORMS and bf.deciding:
             yield r.warning(
                 f"Decisions of {b.name} bind every party, but its quorum can be met without each party present.",
-                [f"bodies[{bi}].quorum.each_party"],
+                [("bodies", bi, "quorum", "each_party")],
                 "set quorum.each_party: true, or record why a party may be bound in its absence",
             )
 
 
-@consistency_rule("R11", "Casting votes and weights make sense", "logic")
-def _votes(r: Rule, a: Answers) -> Iterator[Finding]:
+@rule("R11", "Casting votes and weights make sense", "logic")
+def _votes(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
     for bi, b in enumerate(a.bodies):
         v = b.voting
         if v.casting_vote and v.rule in {DecisionRule.CONSENSUS, DecisionRule.UNANIMOUS}:
             yield r.error(
-                f"{b.name} decides by {RULE_NAMES[v.rule]}, so a casting vote has nothing to break.",
-                [f"bodies[{bi}].voting.casting_vote", f"bodies[{bi}].voting.rule"],
+                f"{b.name} decides by {sentence(v.rule)}, so a casting vote has nothing to break.",
+                [("bodies", bi, "voting", "casting_vote"), ("bodies", bi, "voting", "rule")],
                 "set voting.casting_vote: false, or choose a majority voting rule",
             )
         if v.rule != DecisionRule.WEIGHTED:
             continue
-        yield from _weights(r, bi, b)
+        yield from _weights(r, f.bodies[bi], b.voting.weights or {})
 
 
-def _weights(r: Rule, bi: int, b: Body) -> Iterator[Finding]:
-    path = f"bodies[{bi}].voting.weights"
-    weights = b.voting.weights or {}
-    missing = sorted({m.party for m in b.voting_members()} - set(weights))
+def _weights(r: Rule, b: BodyFacts, weights: dict[str, int]) -> Iterator[Finding]:
+    path = ("bodies", b.index, "voting", "weights")
+    missing = sorted(set(b.voting_parties) - set(weights))
     if missing:
         yield r.error(
             f"{b.name} uses weighted votes but sets no weight for {and_list(missing)}.",
@@ -167,7 +75,7 @@ def _weights(r: Rule, bi: int, b: Body) -> Iterator[Finding]:
     if not_positive:
         yield r.error(
             f"The vote weights of {and_list(not_positive)} on {b.name} are not positive.",
-            [f"{path}.{name}" for name in not_positive],
+            [(*path, name) for name in not_positive],
             "give each weight as a whole number of at least 1",
         )
     total = sum(w for w in weights.values() if w > 0)
@@ -175,24 +83,24 @@ def _weights(r: Rule, bi: int, b: Body) -> Iterator[Finding]:
         if total and w * 2 > total:
             yield r.warning(
                 f"{name} holds {w} of {total} weighted votes on {b.name}, so it can outvote all the others together.",
-                [f"{path}.{name}"],
+                [(*path, name)],
                 "reduce its weight below half, or protect the others with reserved matters",
             )
 
 
-@consistency_rule(
+@rule(
     "R17",
     "Dispute tiers escalate in order with positive time limits",
     "NHS Standard Contract GC14 pattern (negotiation → mediation → expert determination; primary text not "
     "read here); CEDR Model Mediation Procedure and Agreement (2020 edition)",
     unverified=True,
 )
-def _disputes(r: Rule, a: Answers) -> Iterator[Finding]:
+def _disputes(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
     d = a.disputes
     if not d.tiers:
         yield r.warning(
             "There are no dispute escalation tiers, so a dispute goes straight to mediation or the final forum.",
-            ["disputes.tiers"],
+            [("disputes", "tiers")],
             "add tiers in escalation order, e.g. operational leads, chief executives, the board",
         )
     seen: set[str] = set()
@@ -200,27 +108,27 @@ def _disputes(r: Rule, a: Answers) -> Iterator[Finding]:
         if tier.days <= 0:
             yield r.error(
                 f"The dispute tier '{tier.name}' has no positive time limit.",
-                [f"disputes.tiers[{ti}].days"],
+                [("disputes", "tiers", ti, "days")],
                 "give the number of days (counted from referral) as a whole number of at least 1",
             )
         key = tier.name.casefold()
         if key in seen:
             yield r.error(
                 f"The dispute tier '{tier.name}' appears twice, so the escalation order is unclear.",
-                [f"disputes.tiers[{ti}].name"],
+                [("disputes", "tiers", ti, "name")],
                 "list each tier once, from the most junior forum to the most senior",
             )
         seen.add(key)
     if d.mediation is None:
         yield r.warning(
             "There is no mediation step before expert determination or the final forum.",
-            ["disputes.mediation"],
+            [("disputes", "mediation")],
             "add mediation (e.g. under the CEDR Model Mediation Procedure) after the escalation tiers",
         )
     elif d.mediation.days <= 0:
         yield r.error(
             "Mediation has no positive time limit.",
-            ["disputes.mediation.days"],
+            [("disputes", "mediation", "days")],
             "give the number of days as a whole number of at least 1",
         )
 
@@ -228,27 +136,27 @@ def _disputes(r: Rule, a: Answers) -> Iterator[Finding]:
 # ------------------------------------------------------------------------------------------- C1–C7
 
 
-@consistency_rule("C1", "Body ids are unique")
-def _body_ids(r: Rule, a: Answers) -> Iterator[Finding]:
+@rule("C1", "Body ids are unique")
+def _body_ids(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
     seen: set[str] = set()
     for bi, b in enumerate(a.bodies):
         if b.id in seen:
             yield r.error(
                 f"Two bodies share the id '{b.id}'.",
-                [f"bodies[{bi}].id"],
+                [("bodies", bi, "id")],
                 "give each body a different id",
             )
         seen.add(b.id)
 
 
-@consistency_rule("C2", "Each body reports to an existing body, without cycles")
-def _body_parents(r: Rule, a: Answers) -> Iterator[Finding]:
+@rule("C2", "Each body reports to an existing body, without cycles")
+def _body_parents(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
     ids = {b.id for b in a.bodies}
     for bi, b in enumerate(a.bodies):
         if b.parent is not None and b.parent not in ids:
             yield r.error(
                 f"{b.name} reports to '{b.parent}', which is not the id of any body.",
-                [f"bodies[{bi}].parent"],
+                [("bodies", bi, "parent")],
                 "use one of: " + ", ".join(x.id for x in a.bodies if x.id != b.id) + "; or null for the top body",
             )
     parent: dict[str, str | None] = {}
@@ -268,92 +176,92 @@ def _body_parents(r: Rule, a: Answers) -> Iterator[Finding]:
             reported.update(chain)
             yield r.error(
                 "Bodies report to each other in a circle: " + " → ".join([*chain, b.id]) + ".",
-                [f"bodies[{bi}].parent"],
+                [("bodies", bi, "parent")],
                 "make one body in the circle report to a body outside it, or set its parent to null",
             )
 
 
-@consistency_rule("C3", "Each chair is fully described")
-def _chairs(r: Rule, a: Answers) -> Iterator[Finding]:
+@rule("C3", "Each chair is fully described")
+def _chairs(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
     for bi, b in enumerate(a.bodies):
         c = b.chair
         if c.method == ChairMethod.NAMED_PARTY and c.party is None:
             yield r.error(
                 f"The chair of {b.name} comes from a named party, but no party is named.",
-                [f"bodies[{bi}].chair.party"],
+                [("bodies", bi, "chair", "party")],
                 "set chair.party to a party's short name",
             )
         if c.method == ChairMethod.ROTATING and c.rotation_months is None:
             yield r.error(
                 f"The chair of {b.name} rotates, but the rotation period is not given.",
-                [f"bodies[{bi}].chair.rotation_months"],
+                [("bodies", bi, "chair", "rotation_months")],
                 "set chair.rotation_months, e.g. 12",
             )
 
 
-@consistency_rule("C4", "Cost and gain/risk shares total 100%")
-def _shares(r: Rule, a: Answers) -> Iterator[Finding]:
+@rule("C4", "Cost and gain/risk shares total 100%")
+def _shares(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
     costs = a.finance.cost_sharing
     if costs.method == CostMethod.FIXED_SHARES and not costs.shares:
         yield r.error(
             "Shared costs are met in fixed shares, but the shares are not given.",
-            ["finance.cost_sharing.shares"],
+            [("finance", "cost_sharing", "shares")],
             "give each party's percentage in finance.cost_sharing.shares",
         )
-    tables = [("finance.cost_sharing.shares", costs.shares)]
+    tables = [(("finance", "cost_sharing", "shares"), costs.shares)]
     if a.finance.gain_risk_share is not None:
-        tables.append(("finance.gain_risk_share.shares", a.finance.gain_risk_share.shares))
+        tables.append((("finance", "gain_risk_share", "shares"), a.finance.gain_risk_share.shares))
     for path, shares in tables:
         if shares:
             total = sum(shares.values(), Decimal(0))
             if total != 100:
                 yield r.error(
-                    f"The shares in {path} total {total:g}%, not 100%.",
+                    f"The shares in {format_location(path)} total {total:g}%, not 100%.",
                     [path],
                     "adjust the percentages so that they total 100",
                 )
 
 
-@consistency_rule("C5", "At most one host")
-def _one_host(r: Rule, a: Answers) -> Iterator[Finding]:
+@rule("C5", "At most one host")
+def _one_host(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
     hosts = [(i, p) for i, p in enumerate(a.parties) if PartyRole.HOST in p.roles]
     if len(hosts) > 1:
         yield r.error(
             f"{and_list([p.short_name for _, p in hosts])} are all hosts; the documents provide for one.",
-            [f"parties[{i}].roles" for i, _ in hosts],
+            [("parties", i, "roles") for i, _ in hosts],
             "keep the host role on one party only",
         )
 
 
-@consistency_rule("C6", "A lead provider form names the lead provider")
-def _lead_provider(r: Rule, a: Answers) -> Iterator[Finding]:
+@rule("C6", "A lead provider form names the lead provider")
+def _lead_provider(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
     if a.legal_form == LegalForm.LEAD_PROVIDER and not any(PartyRole.LEAD_PROVIDER in p.roles for p in a.parties):
         yield r.error(
             "The legal form is a lead provider, but no party has the lead_provider role.",
-            ["legal_form", "parties"],
+            [("legal_form",), ("parties",)],
             "add lead_provider to the roles of the party that holds the contract",
         )
 
 
-@consistency_rule("C7", "A qualified majority is more than half")
-def _threshold(r: Rule, a: Answers) -> Iterator[Finding]:
+@rule("C7", "A qualified majority is more than half")
+def _threshold(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
     for bi, b in enumerate(a.bodies):
         v = b.voting
         if v.rule == DecisionRule.QUALIFIED_MAJORITY and (v.threshold_percent is None or v.threshold_percent <= 50):
             given = "not given" if v.threshold_percent is None else f"{v.threshold_percent:g}%"
             yield r.error(
                 f"{b.name} decides by qualified majority, but the threshold is {given}.",
-                [f"bodies[{bi}].voting.threshold_percent"],
+                [("bodies", bi, "voting", "threshold_percent")],
                 "set voting.threshold_percent above 50, e.g. 75",
             )
 
 
-@consistency_rule("C8", "The documents asked for fit the legal form")
-def _documents_fit_form(r: Rule, a: Answers) -> Iterator[Finding]:
+@rule("C8", "The documents asked for fit the legal form")
+def _documents_fit_form(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
     if a.legal_form == LegalForm.MOU_ONLY and a.documents.cjv.produce:
         yield r.error(
             "The collaborative is MoU only, but a binding collaboration agreement is asked for.",
-            ["legal_form", "documents.cjv.produce"],
+            [("legal_form",), ("documents", "cjv", "produce")],
             "set documents.cjv.produce: false, or choose a binding legal form such as cjv",
         )
     needs_board = a.legal_form != LegalForm.MOU_ONLY or a.documents.tor.produce
@@ -365,6 +273,6 @@ def _documents_fit_form(r: Rule, a: Answers) -> Iterator[Finding]:
         )
         yield r.error(
             problem,
-            ["bodies"],
+            [("bodies",)],
             "add the collaborative's board (and any sub-groups) under bodies",
         )
