@@ -214,6 +214,14 @@ EXPECTED = [
     "clause_library/terms/common.yaml:3: term: Unused Term is defined but no clause or definition uses it",
     # house templates
     "clause_library/documents/mou.yaml:6: template: template missing.docx not found in templates/",
+    # facts computed in a clause: only {% set name = dotted.path %} aliases are allowed
+    "clause_library/cjv/computed.clause:8: facts: {% set fts = … %} computes a fact in the clause",
+    "clause_library/cjv/computed.clause:8: facts: a | selectattr(…) pipeline computes a fact",
+    "clause_library/cjv/computed.clause:9: facts: {% set shall = … %} computes a fact",
+    "clause_library/cjv/computed.clause:10: facts: namespace() computes a fact",
+    "clause_library/cjv/computed.clause:10: facts: {% set ns = … %} computes a fact",
+    "clause_library/cjv/computed.clause:11: facts: {% set ns.count = … %} computes a fact",
+    "clause_library/cjv/computed.clause:13: facts: a | map(…) pipeline computes a fact",
     # versions
     "clause_library/cjv/changed.clause:4: version: text or condition changed since version 1.0 was recorded, but the "
     "version was not bumped",

@@ -15,6 +15,23 @@ from .shapes import ANY, ListShape, MappingShape, RecordShape, ScalarShape, Shap
 __all__ = ["TemplateCheck", "parse_expression"]
 
 _DICT_METHODS = frozenset({"items", "keys", "values", "get"})
+_PIPELINES = frozenset({"selectattr", "rejectattr", "select", "reject", "map"})
+"""Filters that select or transform lists: a clause doing that is computing a fact."""
+
+
+def _is_dotted_path(node: nodes.Node) -> bool:
+    """``a`` or ``a.b.c``: the only value a clause may name with ``{% set %}`` (an alias, not a computation)."""
+    while isinstance(node, nodes.Getattr):
+        node = node.node
+    return isinstance(node, nodes.Name)
+
+
+def _target(node: nodes.Node) -> str:
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node, nodes.NSRef):
+        return f"{node.name}.{node.attr}"
+    return "…"
 
 
 @dataclass
@@ -85,8 +102,11 @@ class TemplateCheck:
                 scope[name] = shapes[0] if all(s == shapes[0] for s in shapes) else ANY
             self._maybe |= set.union(*new) - set(scope)
         elif isinstance(node, nodes.Assign):
+            if not (isinstance(node.target, nodes.Name) and _is_dotted_path(node.node)):
+                self.computed(node.lineno, f"{{% set {_target(node.target)} = … %}}", _target(node.target))
             self.bind(node.target, self.expr(node.node, scope), scope)
         elif isinstance(node, nodes.AssignBlock):
+            self.computed(node.lineno, f"{{% set {_target(node.target)} %}}…{{% endset %}}", _target(node.target))
             self.bind(node.target, ANY, scope)
             self.statements(node.body, scope)
         elif isinstance(node, nodes.Macro | nodes.CallBlock):
@@ -120,6 +140,19 @@ class TemplateCheck:
                     self.expr(sub, scope)
                 else:
                     self.statement(sub, scope)
+
+    def computed(self, line: int, what: str, fact: str = "") -> None:
+        """A fact worked out in the template: it belongs in the facts layer, where rules and clauses share it."""
+        name = f" ({fact})" if fact else ""
+        self.found.append(
+            _Found(
+                line,
+                "facts",
+                f"{what} computes a fact in the clause; a clause may only alias one with {{% set name = dotted.path %}}",
+                f"add the fact{name} to assembler/facts.py with a unit test, pass it to the clauses in "
+                "rendering.answers_context and read it here (docs/authoring-clauses.md, 'Facts')",
+            )
+        )
 
     def guarded(self, body: Iterable[nodes.Node], scope: dict[str, Shape]) -> dict[str, Shape]:
         """Walk a branch or loop body in its own copy of the scope; return that scope."""
@@ -173,6 +206,10 @@ class TemplateCheck:
             if isinstance(node.value, str) and "[[" in node.value:  # markup passed through | safe_markup
                 self.data.append(_Data(node.value, node.lineno, True))
             return ScalarShape(type(node.value)) if isinstance(node.value, str) else ANY
+        if isinstance(node, nodes.Filter) and node.name in _PIPELINES:
+            self.computed(node.lineno, f"a | {node.name}(…) pipeline")
+        if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) and node.node.name == "namespace":
+            self.computed(node.lineno, "namespace()")
         if isinstance(node, nodes.Filter | nodes.Test):
             return self.filter_or_test(node, scope)
         if isinstance(node, nodes.List):
