@@ -16,7 +16,7 @@ from pathlib import Path
 from .answers_file import LoadedAnswers, load_answers, write_atomic
 from .compose import ComposedDocument, compose_document
 from .docx_writer import write_docx
-from .errors import BuildError, InputError, Problem
+from .errors import BuildError, FindingsError, InputError, Problem
 from .library import Library, load_library
 from .model import DocumentKind
 from .rendering import answers_context, make_environment
@@ -24,21 +24,6 @@ from .report import build_report, report_json
 from .rules import Finding, check, errors_in
 
 __all__ = ["BuildResult", "FindingsError", "build", "parse_only", "templates_root"]
-
-
-class FindingsError(BuildError):
-    """The governance rules found errors: nothing was written."""
-
-    def __init__(self, *, path: Path, findings: list[Finding]) -> None:
-        self.findings = findings
-        errors = errors_in(findings)
-        super().__init__(f"{path}: {len(errors)} governance error(s): fix them, then build again")
-
-    def lines(self) -> list[str]:
-        out = [self.message]
-        for f in errors_in(self.findings):
-            out.append(f"  {f.rule} {'; '.join(f.where)}: {f.text()} — {f.fix}")
-        return out
 
 
 @dataclass

@@ -16,7 +16,7 @@ from typing import Any
 
 from .compose import ComposedDocument, compose_document
 from .docmodel import Block, BlockKind, Run, RunKind
-from .errors import InputError, LibraryError, Problem
+from .errors import InputError, LibraryError, Problem, UnknownClauseError
 from .library import Clause, DocumentDef, Library, ScheduleDef
 from .model import Answers, DocumentKind
 from .rendering import answers_context, evaluate, make_environment
@@ -39,16 +39,6 @@ __all__ = [
     "preview_clause",
     "preview_docx",
 ]
-
-
-class UnknownClauseError(InputError):
-    """A clause id that is not in the library; the message names the nearest ids."""
-
-    def __init__(self, *, clause_id: str, nearest: list[str]) -> None:
-        fix = f"did you mean {', '.join(nearest)}?" if nearest else "see `assembler clauses list`"
-        super().__init__(problems=[Problem("clause_library", clause_id, "no such clause", fix)])
-        self.clause_id = clause_id
-        self.nearest = nearest
 
 
 def find_clause(library: Library, clause_id: str) -> Clause:

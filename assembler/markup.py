@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 
 from .docmodel import Block, BlockKind, Run, RunKind
+from .errors import MarkupError
 
 PLACEHOLDER_OPEN = "\ue001"
 PLACEHOLDER_CLOSE = "\ue002"
@@ -71,14 +72,6 @@ def placeholder(path: str) -> str:
 
 def _unescape(text: str) -> str:
     return _UNESCAPE_RE.sub(lambda m: _UNESCAPE[m.group(0)], text)
-
-
-class MarkupError(ValueError):
-    """Invalid markup; ``line`` is 1-based within the rendered clause."""
-
-    def __init__(self, message: str, line: int) -> None:
-        super().__init__(message)
-        self.line = line
 
 
 @dataclass

@@ -29,7 +29,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import markup
 from .cache import cache_dir
-from .errors import LibraryError, Problem
+from .errors import ClauseRenderError, LibraryError, MarkupError, Problem
 from .facts import COMPANY_KINDS, SENTENCE_ENUMS, BodyFacts, Facts, facts_of, is_member, is_nhs_relevant, sentence
 from .library import Clause, DocumentDef, Library
 from .model import CHOICE_HELP, Answers, DocumentForm, DocumentKind, LegalForm, Party, PartyKind
@@ -466,10 +466,6 @@ def make_environment(macros: Path | None = None, *, library: Library | None = No
     return env
 
 
-class ClauseRenderError(LibraryError):
-    """A clause failed to render: names the clause file, its line and the problem."""
-
-
 def render_clause(env: ImmutableSandboxedEnvironment, clause: Clause, context: dict[str, Any]) -> markup.Parsed:
     """Render one clause and parse it into blocks."""
     name = str(clause.path)
@@ -491,7 +487,7 @@ def render_clause(env: ImmutableSandboxedEnvironment, clause: Clause, context: d
         ) from None
     try:
         return markup.parse(text, clause_id=clause.id)
-    except markup.MarkupError as exc:
+    except MarkupError as exc:
         raise ClauseRenderError(problems=[Problem(name, clause.id, str(exc), "fix the markup", None)]) from None
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import AssemblerError
+from ..errors import AssemblerError, InterviewInterrupted, NoTerminalError
 from ..model import Answers
 from ..rules import Finding, check, errors_in
 from .flow import Interview
@@ -19,28 +19,6 @@ from .session import Session
 __all__ = ["DEFAULT_DIRECTORY", "InterviewInterrupted", "InterviewResult", "NoTerminalError", "run_interview"]
 
 DEFAULT_DIRECTORY = Path("answers")
-
-
-class NoTerminalError(AssemblerError):
-    """The interview needs someone at a terminal to answer."""
-
-    exit_code = 2
-
-    def __init__(self) -> None:
-        super().__init__(
-            "assembler interview needs an interactive terminal (stdin is not a TTY); "
-            "to make documents from an existing answers file run `assembler build ANSWERS`"
-        )
-
-
-class InterviewInterrupted(AssemblerError):
-    """The user stopped the interview (Ctrl-C); every answer given is already in the file."""
-
-    exit_code = 130
-
-    def __init__(self, *, path: Path) -> None:
-        super().__init__(f"saved; resume with `assembler interview {path}`")
-        self.path = path
 
 
 @dataclass
