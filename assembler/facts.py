@@ -189,7 +189,7 @@ class MemberFacts:
     voting: bool  # as answered
     votes: bool  # as drafted: answered voting, and not barred by rule R1 or R2
     barred: bool  # R1: a voting seat of a party that is not an NHS relevant body, on a statutory body
-    non_director: bool  # R2: a foundation trust's voting seat in committees in common, not held by a director
+    non_director: bool  # R2: a foundation trust's seat in committees in common not held by one of its directors
     board_director: bool | None
 
 
@@ -452,14 +452,7 @@ class Facts:
     ) -> MemberFacts:
         p = self.party(party)
         barred = voting and statutory and p is not None and not is_nhs_relevant(p)
-        non_director = (
-            voting
-            and not barred
-            and in_common
-            and p is not None
-            and p.kind is PartyKind.NHS_FOUNDATION_TRUST
-            and director is not True
-        )
+        non_director = in_common and p is not None and p.kind is PartyKind.NHS_FOUNDATION_TRUST and director is not True
         return MemberFacts(
             index, party, role, voting, voting and not barred and not non_director, barred, non_director, director
         )
