@@ -203,18 +203,7 @@ def _form_context(facts: Facts) -> dict[str, Any]:
         "statutory": facts.statutory_form,
         "contractual": facts.contractual_form,
         "sentence": facts.form_sentence,
-        "structure": markup.Safe(_STRUCTURE[form]),
     }
-
-
-_STRUCTURE = {
-    LegalForm.MOU_ONLY: "an advisory collaborative under the [[Memorandum of Understanding]]",
-    LegalForm.CJV: "a contractual joint venture under the [[Collaboration Agreement]]",
-    LegalForm.LEAD_PROVIDER: "a lead provider arrangement under the [[Collaboration Agreement]]",
-    LegalForm.COMMITTEES_IN_COMMON: "committees in common of the Parties",
-    LegalForm.JOINT_COMMITTEE: "a joint committee of the Parties under section 65Z6 of the National Health Service Act 2006",
-}
-"""How the collaborative is organised, as the terms of reference say it (with its defined terms marked)."""
 
 
 def unit_context(this: str) -> dict[str, str]:
