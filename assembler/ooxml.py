@@ -88,6 +88,7 @@ SEQUENCES: dict[str, tuple[str, ...]] = {
     "w:trPr": (
         *("w:cnfStyle", "w:divId", "w:gridBefore", "w:gridAfter", "w:wBefore", "w:wAfter", "w:trHeight"),
         *("w:hidden", "w:cantSplit", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:ins", "w:del", "w:trPrChange"),
+        *("w14:conflictIns", "w14:conflictDel"),
     ),
     "w:tcPr": (
         *("w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd", "w:noWrap"),
