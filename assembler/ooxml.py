@@ -130,36 +130,36 @@ def qn(name: str) -> str:
 _OPEN = {"w:p", "w:r", "w:tbl", "w:tr", "w:tc"}  # their sequences list only the leading properties
 
 
-@functools.cache
-def _ranks(parent: str) -> tuple[dict[str, int], bool] | None:
-    sequence = SEQUENCES.get(parent)
-    if sequence is None:
-        return None
+def _rank_table(parent: str) -> tuple[dict[str, int], int]:
+    """Each child's place in ``parent``, and the place of children the sequence does not list (-1: none allowed)."""
     ranks: dict[str, int] = {}
-    for index, name in enumerate(sequence):
+    for index, name in enumerate(SEQUENCES[parent]):
         ranks.setdefault(qn(name), index)
-    return ranks, parent in _OPEN
+    return ranks, len(ranks) if parent in _OPEN else -1
 
 
-_PARENT_NAMES = {qn(name): name for name in SEQUENCES}
+_RANKS = {qn(parent): _rank_table(parent) for parent in SEQUENCES}
 
 
 def _place(parent: Any, child: Any) -> Any:
     """Insert ``child`` after every sibling that the schema puts before it or beside it, before the rest."""
-    known = _ranks(_PARENT_NAMES.get(parent.tag, ""))
-    if known is None:
+    known = _RANKS.get(parent.tag)
+    if known is None:  # a parent whose children are free in order (the body, a run's content...)
         parent.append(child)
         return child
-    ranks, open_content = known
-    last = len(ranks)  # content the sequence does not list (runs in a paragraph...) comes after the properties
-    rank = ranks.get(child.tag, last if open_content else -1)
+    ranks, unlisted = known
+    rank = ranks.get(child.tag, unlisted)
     if rank < 0:
         raise ValueError(f"{child.tag} is not a child the schema allows in {parent.tag}")
     # Most elements are added in schema order already: look from the end, the usual place, first.
+    after = len(ranks)  # where an unlisted sibling (a comment, a foreign element) counts as standing
     index = len(parent)
-    while index and ranks.get(parent[index - 1].tag, last) > rank:
+    while index and ranks.get(parent[index - 1].tag, after) > rank:
         index -= 1
-    parent.insert(index, child)
+    if index == len(parent):
+        parent.append(child)
+    else:
+        parent.insert(index, child)
     return child
 
 
@@ -172,7 +172,7 @@ def add(parent: Any, name: str, /, text: str | None = None, **attrs: str) -> Any
     """A new ``name`` child of ``parent`` (attributes in the ``w:`` namespace), placed in schema order.
 
     The element is made by the parent's own document, so python-docx's element classes apply to it."""
-    child = parent.makeelement(qn(name), wval(**attrs))
+    child = parent.makeelement(qn(name), wval(**attrs) if attrs else None)
     if text is not None:
         child.text = text
     return _place(parent, child)

@@ -5,6 +5,7 @@ runs the whole validator; these say which construct broke, in the fast run."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import zipfile
@@ -204,7 +205,7 @@ def test_custom_properties_keep_every_character_of_names_and_values() -> None:
         "[Content_Types].xml": b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
         "_rels/.rels": b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>',
     }
-    with zipfile.ZipFile(__import__("io").BytesIO(normalise_package(source, properties))) as archive:
+    with zipfile.ZipFile(io.BytesIO(normalise_package(source, properties))) as archive:
         custom = etree.fromstring(archive.read("docProps/custom.xml"))
     ns = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
     vt = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
