@@ -88,7 +88,8 @@ class _BodyWriter:
         self.next_num_id = max((int(n.get(_w("numId"))) for n in numbering.iter(_w("num"))), default=3) + 1
 
     # -- paragraphs and runs
-    # paragraph() and text() run for every paragraph and run: they call lxml directly with names built once.
+    # paragraph() and text() run for every paragraph and run; ooxml.add costs about 2 µs an element over a bare
+    # SubElement (under 10 ms for the MSECC pack), the price of one place that knows the schema's order.
     def paragraph(self, style: str, num: tuple[int, int] | None = None) -> Any:
         p = add(self.body, "w:p")
         ppr = add(p, "w:pPr")
