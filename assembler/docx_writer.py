@@ -2,7 +2,8 @@
 
 docxtpl fills the cover page, header and footer; the body — all of its OOXML built here, with lxml — then goes
 into the rendered document in place of the ``{{p body }}`` paragraph, so styles and the legal list resolve against
-the house template and docxtpl never re-parses the body.
+the house template and docxtpl never re-parses the body. Every element goes through ``ooxml.add``, which puts
+it where the Office schema wants it among its siblings.
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ from lxml import etree
 from .compose import ComposedDocument
 from .docmodel import Block, BlockKind, Run, RunKind
 from .errors import LibraryError, Problem
+from .ooxml import add, qn, xml_text
 from .package import normalise_package
 
 __all__ = ["write_docx"]
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+XML_SPACE = qn("xml:space")
 LEGAL_LIST_ID, PARTIES_LIST_ID, RECITALS_LIST_ID = 1, 2, 3
+TOC_STYLE = "TOC1"  # the style's id; "TOC 1" is its name, and a w:pStyle names a style by id
+PLACEHOLDER_STYLE = "Placeholder"  # the house template's character style for the cover's unknown date
 SIGNATURE_LINE = "." * 60
 FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 _MARKER_ID = "00A55E3B"
@@ -33,23 +36,15 @@ _BODY_MARKER = f'<w:p w:rsidR="{_MARKER_ID}"/>'
 
 @functools.cache
 def _w(tag: str) -> str:
-    return f"{{{W}}}{tag}"
+    return qn("w:" + tag)
 
 
 def _el(parent: Any, tag: str, **attrs: str) -> Any:
-    if attrs:
-        return etree.SubElement(parent, _w(tag), {_w(k): v for k, v in attrs.items()})
-    return etree.SubElement(parent, _w(tag))
-
-
-_P, _PPR, _PSTYLE, _NUMPR, _ILVL, _NUMID, _R, _RPR, _B, _HIGHLIGHT, _T, _VAL = (
-    _w(tag) for tag in ("p", "pPr", "pStyle", "numPr", "ilvl", "numId", "r", "rPr", "b", "highlight", "t", "val")
-)
-_PRESERVE = {XML_SPACE: "preserve"}
-_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+    return add(parent, "w:" + tag, **attrs)
 
 
 TEXT_WIDTH = 9070  # twentieths of a point between the house template's margins (A4, 2.5 cm each side)
+TABLE_INDENT = {3: 1800}  # a table under a level-3 clause starts where that clause's text does (house template)
 
 
 def _column_widths(block: Block, total: int) -> list[int]:
@@ -93,37 +88,34 @@ class _BodyWriter:
         self.next_num_id = max((int(n.get(_w("numId"))) for n in numbering.iter(_w("num"))), default=3) + 1
 
     # -- paragraphs and runs
-    # paragraph() and text() run for every paragraph and run: they call lxml directly with names built once.
+    # paragraph() and text() run for every paragraph and run; ooxml.add costs about 2 µs an element over a bare
+    # SubElement (under 10 ms for the MSECC pack), the price of one place that knows the schema's order.
     def paragraph(self, style: str, num: tuple[int, int] | None = None) -> Any:
-        sub = etree.SubElement
-        p = sub(self.body, _P)
-        ppr = sub(p, _PPR)
-        sub(ppr, _PSTYLE, {_VAL: style})
+        p = add(self.body, "w:p")
+        ppr = add(p, "w:pPr")
+        add(ppr, "w:pStyle", val=style)
         if num is not None:
-            numpr = sub(ppr, _NUMPR)
-            sub(numpr, _ILVL, {_VAL: str(num[1])})
-            sub(numpr, _NUMID, {_VAL: str(num[0])})
+            numpr = add(ppr, "w:numPr")
+            add(numpr, "w:ilvl", val=str(num[1]))
+            add(numpr, "w:numId", val=str(num[0]))
         return p
 
     def text(self, p: Any, text: str, *, bold: bool = False, highlight: bool = False) -> None:
-        sub = etree.SubElement
-        r = sub(p, _R)
+        r = add(p, "w:r")
         if bold or highlight:
-            rpr = sub(r, _RPR)
+            rpr = add(r, "w:rPr")
             if bold:
-                sub(rpr, _B)
+                add(rpr, "w:b")
             if highlight:
-                sub(rpr, _HIGHLIGHT, {_VAL: "yellow"})
-        t = sub(r, _T, _PRESERVE)
-        t.text = _XML_UNSAFE.sub("", text)  # the model refuses these in answers; library text is cleaned here
+                add(rpr, "w:highlight", val="yellow")
+        t = add(r, "w:t", text=xml_text(text))  # the model refuses these in answers; library text is cleaned here
+        t.set(XML_SPACE, "preserve")
 
     def field_char(self, p: Any, kind: str) -> None:
         _el(_el(p, "r"), "fldChar", fldCharType=kind)
 
     def instruction(self, p: Any, text: str) -> None:
-        instr = _el(_el(p, "r"), "instrText")
-        instr.text = text
-        instr.set(XML_SPACE, "preserve")
+        _el(_el(p, "r"), "instrText", text=text).set(XML_SPACE, "preserve")
 
     def runs(self, p: Any, runs: list[Run], section: str) -> None:
         pending = ""  # plain text and defined terms look alike: one Word run for each stretch of them
@@ -177,8 +169,7 @@ class _BodyWriter:
         """A new list instance on the legal list, so a schedule's numbering starts again at 1."""
         num_id = self.next_num_id
         self.next_num_id += 1
-        num = etree.SubElement(self.numbering, _w("num"))
-        num.set(_w("numId"), str(num_id))
+        num = _el(self.numbering, "num", numId=str(num_id))
         _el(num, "abstractNumId", val=str(LEGAL_LIST_ID))
         override = _el(num, "lvlOverride", ilvl="0")
         _el(override, "startOverride", val="1")
@@ -191,7 +182,7 @@ class _BodyWriter:
         self.text(self.paragraph("ContentsTitle"), "Contents")
         last = len(self.doc.toc) - 1
         for index, (number, title) in enumerate(self.doc.toc):
-            p = self.paragraph("TOC 1")
+            p = self.paragraph(TOC_STYLE)
             if index == 0:
                 self.field_char(p, "begin")
                 self.instruction(p, ' TOC \\o "1-1" \\h \\z \\u ')
@@ -262,12 +253,12 @@ class _BodyWriter:
         tbl = _el(self.body, "tbl")
         tblpr = _el(tbl, "tblPr")
         _el(tblpr, "tblStyle", val="TableGrid")
-        indent = {3: 1440}.get(block.level, 720)
+        indent = TABLE_INDENT.get(block.level, 720)
         widths = _column_widths(block, TEXT_WIDTH - indent)
         _el(tblpr, "tblW", w=str(sum(widths)), type="dxa")
         _el(tblpr, "tblInd", w=str(indent), type="dxa")
         _el(tblpr, "tblLayout", type="fixed")
-        borders = _el(tblpr, "tblBorders")
+        borders = _el(tblpr, "tblBorders")  # placed before tblLayout, as the schema wants
         for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
             _el(borders, edge, val="single", sz="4", space="0", color="808080")
         columns = len(widths)
@@ -334,7 +325,7 @@ def write_docx(
         )
     tpl = DocxTemplate(str(template))
     cover = composed.cover
-    date = RichText(cover["date"]) if cover["date"] else RichText("[●]", highlight="yellow")
+    date = RichText(cover["date"]) if cover["date"] else RichText("[●]", style=PLACEHOLDER_STYLE)
     status = cover["status"] + (" · clean copy" if clean else "")
     context = {**cover, "date": date, "status": status, "body": Markup(_BODY_MARKER)}
     tpl.render(context, jinja_env=_cover_environment())

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import zipfile
-from xml.sax.saxutils import escape
+from typing import Any
 
 from lxml import etree
+
+from .ooxml import xml_text
 
 __all__ = ["normalise_package"]
 
@@ -14,23 +16,22 @@ _CUSTOM = "docProps/custom.xml"
 _CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 _CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 _CT = "http://schemas.openxmlformats.org/package/2006/content-types"
 _PR = "http://schemas.openxmlformats.org/package/2006/relationships"
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def _custom_xml(properties: dict[str, str]) -> bytes:
-    items = "".join(
-        f'<property fmtid="{_FMTID}" pid="{pid}" name="{escape(name, {chr(34): "&quot;"})}">'
-        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
-        for pid, (name, value) in enumerate(sorted(properties.items()), start=2)
-    )
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
-        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-        f"{items}</Properties>"
-    ).encode()
+    """docProps/custom.xml: one text property per entry, in name order, built with lxml so every character
+    (quotes, ampersands, tabs, line breaks in names and values) is escaped as XML needs."""
+    nsmap: dict[Any, str] = {None: _CUSTOM_NS, "vt": _VT}  # the stubs do not allow the default namespace (None)
+    root = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap=nsmap)
+    for pid, (name, value) in enumerate(sorted(properties.items()), start=2):
+        prop = etree.SubElement(root, f"{{{_CUSTOM_NS}}}property", fmtid=_FMTID, pid=str(pid), name=xml_text(name))
+        etree.SubElement(prop, f"{{{_VT}}}lpwstr").text = xml_text(value)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def normalise_package(source: bytes | dict[str, bytes], custom_properties: dict[str, str]) -> bytes:

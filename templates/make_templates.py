@@ -16,15 +16,20 @@ from typing import Any
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
+from lxml import etree
+
+from assembler.ooxml import NAMESPACES, add, get_or_add, qn
 
 HERE = Path(__file__).resolve().parent
 FONT = "Arial"
 
-# Indents (twentieths of a point) of each list level: where the text starts and the hanging number.
-INDENT = {1: 720, 2: 720, 3: 1440, 4: 2160, 5: 2880}
+# Where each list level's text starts and how far its number hangs to the left of it (twentieths of a point).
+# Every number up to "99.99.99" must fit in its hanging space with a visible gap, also in the wider fallback
+# font (DejaVu Sans) LibreOffice uses where Arial is missing: "99.99.99" is about 980 wide in it, so level 3
+# hangs 1080; tests/test_ooxml_structure.py measures each level.
+INDENT = {1: 720, 2: 720, 3: 1800, 4: 2520, 5: 3240}
+HANGING = {1: 720, 2: 720, 3: 1080, 4: 720, 5: 720}
 LEGAL_LEVELS = [
     # (level, format, text, style)
     (0, "decimal", "%1.", "Clause1"),
@@ -37,30 +42,42 @@ LEGAL_LEVELS = [
 LEGAL_LIST_ID = 1
 PARTIES_LIST_ID = 2
 RECITALS_LIST_ID = 3
+PLACEHOLDER_STYLE = "Placeholder"  # character style of the cover's unknown date (the writer names it too)
 
 
-def _lvl(ilvl: int, fmt: str, text: str, style: str | None, left: int, hanging: int = 720) -> str:
-    pstyle = f'<w:pStyle w:val="{style}"/>' if style else ""
-    return (
-        f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>{pstyle}'
-        f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
-        f'<w:pPr><w:tabs><w:tab w:val="num" w:pos="{left}"/></w:tabs><w:ind w:left="{left}" w:hanging="{hanging}"/></w:pPr>'
-        f'<w:rPr><w:b w:val="{"1" if ilvl == 0 and style else "0"}"/></w:rPr></w:lvl>'
-    )
+def _lvl(abstract: Any, ilvl: int, fmt: str, text: str, style: str | None, left: int, hanging: int = 720) -> None:
+    lvl = add(abstract, "w:lvl", ilvl=str(ilvl))
+    add(lvl, "w:start", val="1")
+    add(lvl, "w:numFmt", val=fmt)
+    if style:
+        add(lvl, "w:pStyle", val=style)
+    add(lvl, "w:lvlText", val=text)
+    add(lvl, "w:lvlJc", val="left")
+    ppr = add(lvl, "w:pPr")
+    add(add(ppr, "w:tabs"), "w:tab", val="num", pos=str(left))
+    add(ppr, "w:ind", left=str(left), hanging=str(hanging))
+    add(add(lvl, "w:rPr"), "w:b", val="1" if ilvl == 0 and style else "0")
 
 
-def numbering_xml() -> str:
-    legal = "".join(_lvl(i, f, t, s, INDENT[i + 1]) for i, f, t, s in LEGAL_LEVELS)
-    legal += "".join(_lvl(i, "decimal", "", None, 720 * (i + 1)) for i in range(5, 9))
-    parties = _lvl(0, "decimal", "(%1)", "PartyItem", 720)
-    recitals = _lvl(0, "upperLetter", "(%1)", "Recital", 720)
-    abstract = (
-        f'<w:abstractNum w:abstractNumId="{LEGAL_LIST_ID}"><w:multiLevelType w:val="multilevel"/>{legal}</w:abstractNum>'
-        f'<w:abstractNum w:abstractNumId="{PARTIES_LIST_ID}"><w:multiLevelType w:val="singleLevel"/>{parties}</w:abstractNum>'
-        f'<w:abstractNum w:abstractNumId="{RECITALS_LIST_ID}"><w:multiLevelType w:val="singleLevel"/>{recitals}</w:abstractNum>'
-    )
-    nums = "".join(f'<w:num w:numId="{i}"><w:abstractNumId w:val="{i}"/></w:num>' for i in (1, 2, 3))
-    return f"<w:numbering {nsdecls('w')}>{abstract}{nums}</w:numbering>"
+def numbering_element() -> Any:
+    """numbering.xml: the legal list (1. / 1.1 / 1.1.1 / (a) / (i)), the parties' (1) and the recitals' (A)."""
+    numbering = etree.Element(qn("w:numbering"), nsmap={"w": NAMESPACES["w"]})
+    lists = [
+        (LEGAL_LIST_ID, "multilevel", [(i, f, t, s, INDENT[i + 1], HANGING[i + 1]) for i, f, t, s in LEGAL_LEVELS]),
+        (PARTIES_LIST_ID, "singleLevel", [(0, "decimal", "(%1)", "PartyItem", 720, 720)]),
+        (RECITALS_LIST_ID, "singleLevel", [(0, "upperLetter", "(%1)", "Recital", 720, 720)]),
+    ]
+    for list_id, kind, levels in lists:
+        abstract = add(numbering, "w:abstractNum", abstractNumId=str(list_id))
+        add(abstract, "w:multiLevelType", val=kind)
+        for ilvl, fmt, text, style, left, hanging in levels:
+            _lvl(abstract, ilvl, fmt, text, style, left, hanging)
+        if list_id == LEGAL_LIST_ID:
+            for ilvl in range(5, 9):
+                _lvl(abstract, ilvl, "decimal", "", None, 720 * (ilvl + 1))
+    for list_id, _kind, _levels in lists:  # every abstractNum comes before the first num
+        add(add(numbering, "w:num", numId=str(list_id)), "w:abstractNumId", val=str(list_id))
+    return numbering
 
 
 def _paragraph_style(
@@ -99,14 +116,15 @@ def _paragraph_style(
         fmt.alignment = align
     ppr = style.element.get_or_add_pPr()
     if num is not None:
-        ppr.append(
-            parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>')
-        )
+        numpr = get_or_add(ppr, "w:numPr")
+        add(numpr, "w:ilvl", val=str(num[1]))
+        add(numpr, "w:numId", val=str(num[0]))
     if left is not None:
-        hang = f' w:hanging="{hanging}"' if hanging else ""
-        ppr.append(parse_xml(f'<w:ind {nsdecls("w")} w:left="{left}"{hang}/>'))
+        ind = get_or_add(ppr, "w:ind", left=str(left))
+        if hanging:
+            ind.set(qn("w:hanging"), str(hanging))
     if outline is not None:
-        ppr.append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="{outline}"/>'))
+        get_or_add(ppr, "w:outlineLvl", val=str(outline))
     return style
 
 
@@ -124,7 +142,7 @@ def build() -> bytes:
     normal.paragraph_format.line_spacing = 1.15
 
     numbering = doc.part.numbering_part
-    numbering._element = parse_xml(numbering_xml())
+    numbering._element = numbering_element()
 
     _paragraph_style(doc, "Clause1", bold=True, keep_next=True, num=(LEGAL_LIST_ID, 0), outline=0, space_after=6)
     for level in (2, 3, 4, 5):
@@ -149,15 +167,16 @@ def build() -> bytes:
     _paragraph_style(doc, "Signature", left=0, space_after=18)
     _paragraph_style(doc, "TableText", space_after=2)
     note = _paragraph_style(doc, "DraftingNote", italic=True, size=9, color=RGBColor(0x1F, 0x3A, 0x93), left=0)
-    note.element.get_or_add_pPr().append(
-        parse_xml(f'<w:pBdr {nsdecls("w")}><w:left w:val="single" w:sz="18" w:space="6" w:color="1F3A93"/></w:pBdr>')
-    )
-    note.element.get_or_add_pPr().append(
-        parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="E8EEFA"/>')
-    )
+    note_ppr = note.element.get_or_add_pPr()
+    add(get_or_add(note_ppr, "w:pBdr"), "w:left", val="single", sz="18", space="6", color="1F3A93")
+    get_or_add(note_ppr, "w:shd", val="clear", color="auto", fill="E8EEFA")
     _paragraph_style(doc, "CoverTitle", bold=True, size=20, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=18)
     _paragraph_style(doc, "CoverText", size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
-    _paragraph_style(doc, "TOC 1", left=INDENT[1], hanging=720, space_after=3)
+    _paragraph_style(doc, "TOC 1", left=INDENT[1], hanging=720, space_after=3)  # style id TOC1
+    # An unknown date on the cover: docxtpl's RichText would shade it with a w:shd that lacks its required
+    # w:val, and a style cannot hold w:highlight, so the cover's placeholder is this character style.
+    placeholder = doc.styles.add_style(PLACEHOLDER_STYLE, WD_STYLE_TYPE.CHARACTER)
+    get_or_add(placeholder.element.get_or_add_rPr(), "w:shd", val="clear", color="auto", fill="FFFF00")
     _paragraph_style(doc, "ContentsTitle", bold=True, caps=True, space_after=12)
 
     # Cover page (docxtpl tags), then the body placeholder.
@@ -188,17 +207,13 @@ def build() -> bytes:
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer.add_run("Page ")
-    for xml in (
-        '<w:r %s><w:fldChar w:fldCharType="begin"/></w:r>',
-        '<w:r %s><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>',
-        '<w:r %s><w:fldChar w:fldCharType="separate"/></w:r>',
-        "<w:r %s><w:t>1</w:t></w:r>",
-        '<w:r %s><w:fldChar w:fldCharType="end"/></w:r>',
-    ):
-        footer._p.append(parse_xml(xml % nsdecls("w")))
+    add(add(footer._p, "w:r"), "w:fldChar", fldCharType="begin")
+    add(add(footer._p, "w:r"), "w:instrText", text=" PAGE ").set(qn("xml:space"), "preserve")
+    add(add(footer._p, "w:r"), "w:fldChar", fldCharType="separate")
+    add(add(footer._p, "w:r"), "w:t", text="1")
+    add(add(footer._p, "w:r"), "w:fldChar", fldCharType="end")
 
-    settings = doc.settings.element
-    settings.append(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))
+    get_or_add(doc.settings.element, "w:updateFields", val="true")
     _slim(doc)
 
     buffer = io.BytesIO()
@@ -249,6 +264,7 @@ def _slim(doc: Any) -> None:
         "CoverText",
         "TOC1",
         "ContentsTitle",
+        PLACEHOLDER_STYLE,
     }
     for style in list(styles.findall(qn("w:style"))):
         if style.get(qn("w:styleId")) not in KEEP_STYLES | ours:
