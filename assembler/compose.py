@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -205,6 +206,7 @@ def compose_document(
         anchors=anchors,
         terms=defined,
     )
+    _word_references(composed, context["doc"]["this"], doc.numbered_as)
     composed.toc = [
         (b.number, b.plain())
         for b in blocks
@@ -219,6 +221,49 @@ def compose_document(
         }
     )
     return composed
+
+
+_NOUN = re.compile(r"(?i)\b(clause|paragraph)(s?) $")
+
+
+def _word_references(doc: ComposedDocument, this_document: str, body_noun: str) -> None:
+    """Say where each cross-reference points, as an English lawyer reads it.
+
+    The clauses write "clause [[ref:x]]"; in a schedule or part that must read "paragraph 12 of this Schedule", a
+    reference from a schedule to the body "clause 22 of this Agreement" (in an annex or scheme, whose provisions are
+    paragraphs, "paragraph 4"), and one to another schedule
+    "paragraph 4 of Schedule 3", so that no reader takes a paragraph of a schedule for a clause of the agreement."""
+
+    def reword(runs: list[Run], section: str) -> list[Run]:
+        out: list[Run] = []
+        for i, run in enumerate(runs):
+            anchor = doc.anchor(run.value, section) if run.kind is RunKind.REF else None
+            if anchor is None or (not anchor.section and anchor.number.startswith(("Schedule", "Part", "Annex"))):
+                out.append(run)
+                continue
+            target = anchor.section
+            before = out[-1] if out and out[-1].kind is RunKind.TEXT else None
+            match = _NOUN.search(before.text) if before is not None else None
+            plural = bool(match and match.group(2))
+            if target == section:
+                suffix = f" of this {section.split()[0]}" if section and match and not plural else ""
+            else:
+                suffix = f" of {target}" if target else f" of {this_document}"
+            if before is not None and match is not None:
+                word = (body_noun if not target else "paragraph") + match.group(2)
+                word = word.capitalize() if match.group(1)[0].isupper() else word
+                out[-1] = Run(RunKind.TEXT, before.text[: match.start()] + word + " ")
+            after = runs[i + 1].text if i + 1 < len(runs) else ""
+            if after.startswith(" of "):
+                suffix = ""  # the clause says itself where the target is ("clause 24 of the Agreement")
+            out.append(run)
+            if suffix:
+                out.append(Run(RunKind.TEXT, suffix))
+        return out
+
+    for block in doc.blocks:
+        block.runs = reword(block.runs, block.section)
+        block.rows = [[reword(cell, block.section) for cell in row] for row in block.rows]
 
 
 def _expression(env: ImmutableSandboxedEnvironment, expression: str, context: dict[str, Any], where: str) -> list[Any]:

@@ -147,8 +147,6 @@ class _BodyWriter:
         self.field_char(p, "separate")
         self.text(p, anchor.number)
         self.field_char(p, "end")
-        if anchor.section and anchor.section != section:
-            self.text(p, f" of {anchor.section}")
 
     def bookmarked(self, p: Any, anchors: list[str], runs: list[Run], section: str) -> None:
         ids = []

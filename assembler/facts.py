@@ -457,6 +457,11 @@ class Facts:
             index, party, role, voting, voting and not barred and not non_director, barred, non_director, director
         )
 
+    @property
+    def party_reserved_covers_accounts(self) -> bool:
+        """The matters each party reserves to its own board already name its accounts."""
+        return any("accounts" in m.lower() for m in self.answers.decisions.party_reserved_matters)
+
     # -- disputes
 
     @property

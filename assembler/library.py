@@ -11,7 +11,7 @@ import hashlib
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from ruamel.yaml import YAML
@@ -72,6 +72,9 @@ class DocumentDef(_Strict):
     self_name: str = Field(description="How the document refers to itself: Agreement, Memorandum...")
     plural: bool = Field(default=False, description="The name is plural (these Terms of Reference are...)")
     adopted: bool = Field(default=False, description="Approved by each party's board rather than entered into")
+    numbered_as: Literal["clause", "paragraph"] = Field(
+        default="clause", description="What the document calls its numbered provisions: clause or paragraph"
+    )
     template: str = "house.docx"
     binding: bool = True
     parties: ClauseId | None = None

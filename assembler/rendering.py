@@ -120,6 +120,7 @@ def answers_context(
         nhs_england_is_party=facts.nhs_england_is_party,
         limits_unknown=facts.limits_unknown,
         register_keeper=facts.register_keeper,
+        party_reserved_covers_accounts=facts.party_reserved_covers_accounts,
         host=by_name[facts.host.short_name] if facts.host else Unknown("parties[host]"),
         lead_provider=(
             by_name[facts.lead_provider.short_name] if facts.lead_provider else Unknown("parties[lead_provider]")

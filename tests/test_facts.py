@@ -345,3 +345,12 @@ def test_locations_as_paths_and_as_the_user_wrote_them() -> None:
     assert f.describe(("delegations", 0, "function")).startswith("delegation 1 (")
     assert f.describe(("disputes", "tiers", 0, "days")).startswith("disputes › dispute tier '")
     assert f.describe(("bodies", 99, "name")) == "bodies item 100 › name"
+
+
+def test_party_reserved_matters_that_name_the_accounts() -> None:
+    assert make(
+        parties=TWO, decisions={"party_reserved_matters": ["Approval of Annual Accounts"]}
+    ).party_reserved_covers_accounts
+    assert not make(
+        parties=TWO, decisions={"party_reserved_matters": ["capital investment"]}
+    ).party_reserved_covers_accounts

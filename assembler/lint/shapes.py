@@ -190,6 +190,7 @@ def context_shapes(doc: DocumentDef) -> dict[str, Shape]:
         "parties_by_name": MappingShape(party),
         "bodies_by_id": MappingShape(body),
         "register_keeper": _STR,
+        "party_reserved_covers_accounts": _BOOL,
     }
     groups = {"parties", "foundation_trusts", "icbs", "local_authorities", "system_partners"}
     roots: dict[str, Shape] = {}
