@@ -359,7 +359,7 @@ def test_clauses_read_as_schedules_of_the_agreement() -> None:
         title="Collaboration Agreement",
         self_name="Agreement",
         parties="common.parties",
-        body=["cjv.definitions", "cjv.governance"],
+        body=["cjv.definitions", "cjv.governance", "cjv.decisions"],
         schedules=[
             ScheduleDef(
                 title="Terms of Reference of the {{ board.name }}", for_each="[board]", item="body", clauses=tor
