@@ -359,7 +359,7 @@ def test_clauses_read_as_schedules_of_the_agreement() -> None:
         title="Collaboration Agreement",
         self_name="Agreement",
         parties="common.parties",
-        body=["cjv.definitions", "cjv.governance", "cjv.decisions"],
+        body=list(library.documents[DocumentKind.CJV].body),
         schedules=[
             ScheduleDef(
                 title="Terms of Reference of the {{ board.name }}", for_each="[board]", item="body", clauses=tor
@@ -370,7 +370,7 @@ def test_clauses_read_as_schedules_of_the_agreement() -> None:
     )
     answers = load_answers(ANSWERS / "msecc.yaml").answers
     composed = compose_document(library, doc, answers, check(answers), env=make_environment(library=library))
-    assert composed.broken_refs == []
+    assert composed.broken_refs == ["cjv.schedule3", "cjv.schedule4"]  # the schedules this test leaves out
     text = "\n".join(b.plain() for b in composed.blocks if b.kind is not BlockKind.NOTE)
     assert "[[" not in text and "{{" not in text
     assert "This Schedule sets out the terms of reference of the Community Collaborative Board" in text
