@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .answers_file import LoadedAnswers, load_answers, write_atomic
-from .compose import ComposedDocument, compose_document
+from .compose import ComposedDocument, compose_pack
 from .docx_writer import write_docx
 from .errors import BuildError, FindingsError, InputError, Problem
 from .library import Library, load_library
@@ -95,18 +95,15 @@ def build(
     base = answers_context(answers)
     outputs: list[tuple[Path, bytes]] = []
     with _collection_paused():
+        pack = compose_pack(library, answers, findings, env=env, kinds=wanted, clean=clean, base_context=base)
         for kind in DocumentKind:
             if kind not in wanted:
                 continue
             if not answers.documents.get(kind).produce:
                 result.skipped.append(f"{kind.value}: not built, because documents.{kind.value}.produce is false")
                 continue
-            doc = library.documents.get(kind)
-            if doc is None:
-                raise InputError(
-                    problems=[Problem(str(library.root), f"documents/{kind.value}.yaml", "missing", "add it")]
-                )
-            composed = compose_document(library, doc, answers, findings, env=env, clean=clean, base_context=base)
+            doc = library.documents[kind]
+            composed = pack[kind]
             properties = {
                 "assembler.answers_sha256": digest,
                 "assembler.answers_file": answers_path.name,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,10 +14,18 @@ from .docmodel import Block, BlockKind, Run, RunKind, text_runs
 from .errors import LibraryError, Problem
 from .library import Clause, DocumentDef, Library
 from .model import Answers, DocumentKind
-from .rendering import answers_context, evaluate, render_clause, render_text, unit_context
+from .rendering import (
+    GOVERNING_ANCHORS,
+    answers_context,
+    evaluate,
+    pack_context,
+    render_clause,
+    render_text,
+    unit_context,
+)
 from .rules import Finding, Severity, concerns
 
-__all__ = ["ComposedDocument", "IncludedClause", "compose_document"]
+__all__ = ["ComposedDocument", "IncludedClause", "compose_document", "compose_pack"]
 
 
 @dataclass(frozen=True)
@@ -264,6 +273,41 @@ def _word_references(doc: ComposedDocument, this_document: str, body_noun: str) 
     for block in doc.blocks:
         block.runs = reword(block.runs, block.section)
         block.rows = [[reword(cell, block.section) for cell in row] for row in block.rows]
+
+
+def compose_pack(
+    library: Library,
+    answers: Answers,
+    findings: list[Finding],
+    *,
+    env: ImmutableSandboxedEnvironment,
+    kinds: Iterable[DocumentKind],
+    clean: bool = False,
+    base_context: dict[str, Any] | None = None,
+) -> dict[DocumentKind, ComposedDocument]:
+    """The documents of one pack, composed together: the governing document first, so that the others can name
+    the clauses in which it states the pack's order of precedence and variation regime ("clause 1.3 of the
+    Collaboration Agreement"). Only documents the answers produce are composed; the governing one is composed
+    even when not asked for, for its numbers."""
+    base = base_context if base_context is not None else answers_context(answers)
+    facts = base["facts"]
+    wanted = set(kinds)
+    governing = facts.governing_document
+    order = sorted((k for k in facts.documents if k in wanted or k is governing), key=lambda k: k is not governing)
+    composed: dict[DocumentKind, ComposedDocument] = {}
+    numbers: tuple[str, str] | None = None
+    for kind in order:
+        doc = library.documents.get(kind)
+        if doc is None:
+            raise LibraryError(
+                problems=[Problem(str(library.root), f"documents/{kind.value}.yaml", "missing", "add it")]
+            )
+        context = base if kind is governing or numbers is None else {**base, "pack": pack_context(facts, numbers)}
+        composed[kind] = compose_document(library, doc, answers, findings, env=env, clean=clean, base_context=context)
+        if kind is governing and kind in GOVERNING_ANCHORS:
+            found = [composed[kind].anchors.get(a) for a in GOVERNING_ANCHORS[kind]]
+            numbers = tuple(a.number if a else "[●]" for a in found)  # type: ignore[assignment]
+    return {k: composed[k] for k in DocumentKind if k in composed and k in wanted}
 
 
 def _expression(env: ImmutableSandboxedEnvironment, expression: str, context: dict[str, Any], where: str) -> list[Any]:

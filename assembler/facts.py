@@ -270,8 +270,17 @@ class Facts:
 
     @property
     def governing_document(self) -> DocumentKind:
-        """The instrument the others are read with, and which prevails over them."""
-        return DocumentKind.CJV if self.binding and DocumentKind.CJV in self.documents else DocumentKind.MOU
+        """The instrument that states the pack's one order of precedence and one variation regime: the agreement
+        where the pack has one; else, where the arrangements bind, the terms of reference each party's board
+        adopts; else the memorandum of understanding."""
+        docs = self.documents
+        if DocumentKind.CJV in docs:
+            return DocumentKind.CJV
+        if self.binding and DocumentKind.TOR in docs:
+            return DocumentKind.TOR
+        if DocumentKind.MOU in docs:
+            return DocumentKind.MOU
+        return docs[0] if docs else DocumentKind.MOU
 
     # -- parties
 
@@ -343,11 +352,15 @@ class Facts:
         return ("parties",) if index is None else ("parties", index)
 
     def document_parties(self, kind: DocumentKind) -> tuple[Party, ...]:
-        """The parties who sign one document: those named for it, else every member."""
+        """The parties to one document: those named for it; else every member, and for the dispute resolution
+        annex also every other party to the memorandum of understanding, which applies the annex to them all."""
         names = self.answers.documents.get(kind).parties
-        if names is None:
-            return self.members
-        return tuple(p for n in names if (p := self.party(n)) is not None)
+        if names is not None:
+            return tuple(p for n in names if (p := self.party(n)) is not None)
+        if kind is DocumentKind.DRA and DocumentKind.MOU in self.documents:
+            mou = self.document_parties(DocumentKind.MOU)
+            return tuple(p for p in self.answers.parties if p in self.members or p in mou)
+        return self.members
 
     def system_partners(self, kind: DocumentKind) -> tuple[Party, ...]:
         """Signatories of a document that are not members (an ICB or council signing the MoU, say)."""

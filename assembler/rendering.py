@@ -141,7 +141,46 @@ def answers_context(
     )
     if doc is not None:
         context.update(_doc_context(facts, doc, by_name))
+    context["pack"] = pack_context(facts)
     return context
+
+
+GOVERNING_ANCHORS: dict[DocumentKind, tuple[str, str]] = {
+    DocumentKind.CJV: ("cjv.definitions.precedence", "cjv.variation"),
+    DocumentKind.TOR: ("tor.interpretation.precedence", "tor.interpretation.variation"),
+    DocumentKind.MOU: ("mou.status.precedence", "mou.term.variation"),
+}
+"""Where the governing document states the pack's order of precedence and its variation regime."""
+
+
+def pack_context(facts: Facts, numbers: tuple[str, str] | None = None) -> dict[str, Any]:
+    """What a clause knows of the rest of the pack: which documents it holds, which governs, and where the
+    governing document states precedence and variation. Without ``numbers`` the references are cross-references
+    inside the governing document; with them (once it is numbered), text naming the clause of that document."""
+    governing = facts.governing_document
+    anchors = GOVERNING_ANCHORS.get(governing)
+    refs: list[Any] = []
+    for i in range(2):
+        if anchors is None:
+            refs.append(Unknown("pack.governing"))
+        elif numbers is None:
+            refs.append(markup.Safe(f"clause [[ref:{anchors[i]}]]"))
+        else:
+            noun = "clause" if governing in (DocumentKind.CJV, DocumentKind.MOU) else "paragraph"
+            refs.append(markup.Safe(f"{noun} {numbers[i]} of the [[{_TITLE_TERMS[governing]}]]"))
+    return {
+        **{kind.value: kind in facts.documents for kind in DocumentKind},
+        "governing": governing.value,
+        "precedence": refs[0],
+        "variation": refs[1],
+    }
+
+
+_TITLE_TERMS = {
+    DocumentKind.CJV: "Collaboration Agreement",
+    DocumentKind.TOR: "Terms of Reference",
+    DocumentKind.MOU: "Memorandum of Understanding",
+}
 
 
 class PartyGroup(list[Any]):

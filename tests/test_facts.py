@@ -87,8 +87,12 @@ def test_documents_in_the_pack_and_the_governing_one() -> None:
     assert example("nottingham").governing_document is DocumentKind.MOU
     assert example("msecc").documents == tuple(DocumentKind)
     assert example("msecc").governing_document is DocumentKind.CJV
-    # a binding form with no agreement in the pack is governed by the MoU
-    f = make(parties=TWO, documents={"cjv": {"produce": False}})
+    # with no agreement, binding arrangements are governed by the terms of reference each board adopts
+    f = make(parties=TWO, legal_form="joint_committee", documents={"cjv": {"produce": False}})
+    assert f.governing_document is DocumentKind.TOR
+    f = make(
+        parties=TWO, legal_form="joint_committee", documents={"cjv": {"produce": False}, "tor": {"produce": False}}
+    )
     assert f.governing_document is DocumentKind.MOU
 
 
@@ -159,6 +163,8 @@ def test_document_parties_and_system_partners() -> None:
     f = example("msecc")
     assert [p.short_name for p in f.document_parties(DocumentKind.CJV)] == ["EPUT", "NELFT", "Provide"]
     assert [p.short_name for p in f.system_partners(DocumentKind.MOU)] == ["ICB"]
+    # the annex binds everyone the memorandum applies it to, the ICB included
+    assert [p.short_name for p in f.document_parties(DocumentKind.DRA)] == ["EPUT", "NELFT", "Provide", "ICB"]
     assert f.system_partners(DocumentKind.CJV) == ()
     assert [p.short_name for p in example("joint_committee").system_partners(DocumentKind.MOU)] == ["WCC"]
 

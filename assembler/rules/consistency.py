@@ -264,6 +264,22 @@ def _documents_fit_form(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
             [("legal_form",), ("documents", "cjv", "produce")],
             "set documents.cjv.produce: false, or choose a binding legal form such as cjv",
         )
+    if a.legal_form in (LegalForm.CJV, LegalForm.LEAD_PROVIDER) and not a.documents.cjv.produce:
+        yield r.error(
+            f"The collaborative is {sentence(a.legal_form)}, whose board exists only under the collaboration "
+            "agreement, but the agreement is not asked for.",
+            [("legal_form",), ("documents", "cjv", "produce")],
+            "set documents.cjv.produce: true, or choose committees in common or a joint committee",
+        )
+    if a.legal_form in (LegalForm.COMMITTEES_IN_COMMON, LegalForm.JOINT_COMMITTEE) and not (
+        a.documents.cjv.produce or a.documents.tor.produce
+    ):
+        yield r.error(
+            "Without a collaboration agreement, the terms of reference each party's board adopts are what bind "
+            "the parties, but neither document is asked for.",
+            [("documents", "cjv", "produce"), ("documents", "tor", "produce")],
+            "set documents.tor.produce: true (or documents.cjv.produce: true)",
+        )
     needs_board = a.legal_form != LegalForm.MOU_ONLY or a.documents.tor.produce
     if needs_board and not a.bodies:
         problem = (
