@@ -257,8 +257,11 @@ def _doc_context(facts: Facts, doc: DocumentDef, by_name: dict[str, Any]) -> dic
     signatories = facts.document_parties(kind)
     signing = {p.short_name for p in signatories}
     this = ("these " if doc.plural else "this ") + doc.self_name
-    agreement = "this [[Agreement]]" if kind is DocumentKind.CJV else "the [[Collaboration Agreement]]"
-    governing = agreement if facts.governing_document is DocumentKind.CJV else "the [[Memorandum of Understanding]]"
+    agreement: Any = Unknown("documents.cjv")  # a pack without an agreement never names one
+    if kind is DocumentKind.CJV:
+        agreement = markup.Safe("this [[Agreement]]")
+    elif DocumentKind.CJV in facts.documents:
+        agreement = markup.Safe("the [[Collaboration Agreement]]")
 
     def of_kind(*kinds: PartyKind) -> PartyGroup:
         return PartyGroup(by_name[p.short_name] for p in signatories if p.kind in kinds)
@@ -278,8 +281,7 @@ def _doc_context(facts: Facts, doc: DocumentDef, by_name: dict[str, Any]) -> dic
         "parties": PartyGroup(by_name[p.short_name] for p in signatories),
         # how this document names each party: by its short name if it signs, else by its full name
         "names": {p.short_name: (p.short_name if p.short_name in signing else p.name) for p in facts.answers.parties},
-        "agreement": markup.Safe(agreement),
-        "governing": markup.Safe(governing),
+        "agreement": agreement,
         "foundation_trusts": of_kind(PartyKind.NHS_FOUNDATION_TRUST),
         "icbs": of_kind(PartyKind.ICB),
         "local_authorities": of_kind(PartyKind.LOCAL_AUTHORITY),

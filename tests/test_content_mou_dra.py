@@ -306,7 +306,7 @@ def test_expert_determination_only_when_set(built: dict[str, Built], tmp_path: P
 @pytest.mark.parametrize(
     ("forum", "phrases"),
     [
-        ("courts", ["courts of England and Wales, which shall have exclusive jurisdiction"]),
+        ("courts", ["courts of England and Wales. Each Party irrevocably submits to the exclusive jurisdiction"]),
         ("icb", ["referred by any Disputing Party to Mid and South Essex Integrated Care Board"]),
         ("nhs_england", ["referred by any Disputing Party to NHS England"]),
         ("arbitration", ["finally resolved by arbitration under the Arbitration Act 1996", "section 35"]),
