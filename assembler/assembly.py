@@ -99,8 +99,13 @@ def build(
         for kind in DocumentKind:
             if kind not in wanted:
                 continue
-            if not answers.documents.get(kind).produce:
-                result.skipped.append(f"{kind.value}: not built, because documents.{kind.value}.produce is false")
+            if kind not in pack:
+                why = (
+                    f"documents.{kind.value}.produce is false"
+                    if not answers.documents.get(kind).produce
+                    else f"documents.{kind.value}.placement puts it in the agreement's schedules only"
+                )
+                result.skipped.append(f"{kind.value}: not built, because {why}")
                 continue
             doc = library.documents[kind]
             composed = pack[kind]

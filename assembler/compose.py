@@ -188,6 +188,8 @@ def compose_document(
             title = Block(BlockKind.SCHEDULE, markup.parse_inline(f"{name}: {heading}", parsed_title), section=name)
             placeholders.extend(parsed_title.placeholders)
             title.anchors.append(f"{doc.kind}.{schedule.label.lower()}{numbers[schedule.label]}")
+            if schedule.anchor and schedule.anchor not in (a for b in blocks for a in b.anchors):
+                title.anchors.append(schedule.anchor)  # the first of a repeated schedule
             blocks.extend([Block(BlockKind.PAGE_BREAK), title])
             for clause_id in schedule.clauses:
                 add(clause_id, name, scope)
@@ -302,7 +304,9 @@ def compose_pack(
             raise LibraryError(
                 problems=[Problem(str(library.root), f"documents/{kind.value}.yaml", "missing", "add it")]
             )
-        context = base if kind is governing or numbers is None else {**base, "pack": pack_context(facts, numbers)}
+        context = base
+        if kind is not governing and numbers is not None:
+            context = {**base, "pack": {**base["pack"], **pack_context(facts, numbers)}}
         composed[kind] = compose_document(library, doc, answers, findings, env=env, clean=clean, base_context=context)
         if kind is governing and kind in GOVERNING_ANCHORS:
             found = [composed[kind].anchors.get(a) for a in GOVERNING_ANCHORS[kind]]

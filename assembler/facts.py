@@ -30,6 +30,8 @@ from .model import (
     Party,
     PartyKind,
     PartyRole,
+    PlacedDocumentChoice,
+    Placement,
     ReservedMechanism,
 )
 
@@ -40,6 +42,7 @@ __all__ = [
     "CONTRACTUAL_FORMS",
     "MAJORITY_RULES",
     "NHS_RELEVANT_BODIES",
+    "PLACEABLE",
     "SENTENCE_ENUMS",
     "STATUTORY_FORMS",
     "BodyFacts",
@@ -76,6 +79,9 @@ BINDING_FORMS = frozenset({LegalForm.CJV, LegalForm.LEAD_PROVIDER, LegalForm.JOI
 
 CONTRACTUAL_FORMS = frozenset({LegalForm.CJV, LegalForm.LEAD_PROVIDER})
 """Forms in which a contractual board decides within authority each party gives it; no statutory function moves."""
+
+PLACEABLE = (DocumentKind.TOR, DocumentKind.SOD, DocumentKind.DRA)
+"""Documents whose provisions may be set out in the agreement's schedules, on their own, or both."""
 
 MAJORITY_RULES = frozenset({DecisionRule.SIMPLE_MAJORITY, DecisionRule.QUALIFIED_MAJORITY, DecisionRule.WEIGHTED})
 """Voting rules under which a party can be outvoted."""
@@ -265,8 +271,37 @@ class Facts:
 
     @cached_property
     def documents(self) -> tuple[DocumentKind, ...]:
-        """The documents the pack contains, in the pack's order."""
-        return tuple(k for k in DocumentKind if self.answers.documents.get(k).produce)
+        """The documents the pack contains as files of their own, in the pack's order: those asked for, except a
+        terms of reference, scheme or dispute procedure placed only in the agreement's schedules."""
+        agreement = self.answers.documents.cjv.produce
+        return tuple(
+            k
+            for k in DocumentKind
+            if self.answers.documents.get(k).produce and not (agreement and self.placement(k) is Placement.SCHEDULE)
+        )
+
+    def placement(self, kind: DocumentKind) -> Placement:
+        """Where the terms of reference, scheme or dispute procedure is set out (other documents stand alone)."""
+        choice = self.answers.documents.get(kind)
+        return choice.placement if isinstance(choice, PlacedDocumentChoice) else Placement.STANDALONE
+
+    def in_agreement(self, kind: DocumentKind) -> bool:
+        """The document's provisions are also (or only) a schedule of the collaboration agreement."""
+        return (
+            kind in PLACEABLE
+            and DocumentKind.CJV in self.documents
+            and self.placement(kind) is not Placement.STANDALONE
+        )
+
+    @cached_property
+    def agreement_schedule_bodies(self) -> tuple[BodyFacts, ...]:
+        """The bodies whose terms of reference the agreement sets out as schedules: every body when the terms of
+        reference live only there, else the board alone (the separate document then holds every body's)."""
+        if not self.in_agreement(DocumentKind.TOR):
+            return ()
+        if self.placement(DocumentKind.TOR) is Placement.SCHEDULE or not self.answers.documents.tor.produce:
+            return self.bodies
+        return (self.board,) if self.board else ()
 
     @property
     def governing_document(self) -> DocumentKind:

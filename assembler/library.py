@@ -60,6 +60,11 @@ class ScheduleDef(_Strict):
     label: str = Field(default="Schedule", description="Schedule, Part or Annex")
     clauses: list[ClauseId] = Field(min_length=1)
     condition: str = "true"
+    anchor: str | None = Field(
+        default=None,
+        pattern=r"^[a-z]+\.[a-z_]+$",
+        description="A name references use for the (first) schedule, e.g. cjv.sod_schedule, whatever its number",
+    )
     for_each: str | None = Field(default=None, description="Jinja expression giving the items, e.g. bodies")
     item: str = Field(default="item", pattern=r"^[a-z_]+$", description="Name of the item in the clauses")
 
@@ -230,7 +235,12 @@ def parse_clause_file(path: Path, problems: list[Problem], *, name: str | None =
 
 
 def _source_files(root: Path) -> list[Path]:
-    files = [root / "library.yaml", *root.rglob("*.clause"), *(root / "documents").glob("*.yaml")]
+    files = [
+        root / "library.yaml",
+        root / "compositions.yaml",
+        *root.rglob("*.clause"),
+        *(root / "documents").glob("*.yaml"),
+    ]
     if (root / "terms").is_dir():
         files += (root / "terms").glob("*.yaml")
     return sorted(f for f in files if f.is_file())
@@ -259,6 +269,56 @@ def load_library(root: Path | None = None) -> Library:
     library = _load_library(root)
     store_pickle(name, library)
     return library
+
+
+def _load_compositions(root: Path, problems: list[Problem]) -> dict[str, list[str]]:
+    """``compositions.yaml``: named runs of clauses written once and placed in several documents (a schedule of the
+    agreement and its standalone twin), referred to as ``"@name"`` in a document's ``body`` or a schedule's
+    ``clauses``."""
+    path = root / "compositions.yaml"
+    if not path.is_file():
+        return {}
+    name = _rel(path, root)
+    text = path.read_text(encoding="utf-8")
+    data = _yaml_load(text, name, problems)
+    lines = _key_lines(text)
+    out: dict[str, list[str]] = {}
+    for key, value in (data or {}).items() if isinstance(data, dict) else []:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            problems.append(Problem(name, str(key), "a composition is a list of clause ids", "fix it", lines.get(key)))
+            continue
+        out[str(key)] = [str(v) for v in value]
+    return out
+
+
+def _expand_compositions(
+    data: dict[str, Any], compositions: dict[str, list[str]], name: str, lines: dict[str, int], problems: list[Problem]
+) -> dict[str, Any]:
+    def expand(items: Any, where: str) -> Any:
+        if not isinstance(items, list):
+            return items
+        out: list[Any] = []
+        for item in items:
+            if isinstance(item, str) and item.startswith("@"):
+                if item[1:] not in compositions:
+                    known = ", ".join(sorted(compositions)) or "none"
+                    problems.append(
+                        Problem(name, where, f"unknown composition {item}", f"use one of: {known}", lines.get(where))
+                    )
+                    continue
+                out.extend(compositions[item[1:]])
+            else:
+                out.append(item)
+        return out
+
+    data = dict(data)
+    data["body"] = expand(data.get("body"), "body")
+    schedules = data.get("schedules")
+    if isinstance(schedules, list):
+        data["schedules"] = [
+            {**s, "clauses": expand(s.get("clauses"), "schedules")} if isinstance(s, dict) else s for s in schedules
+        ]
+    return data
 
 
 def _load_library(root: Path) -> Library:
@@ -292,11 +352,16 @@ def _load_library(root: Path) -> Library:
             continue
         library.clauses[clause.id] = clause
 
+    compositions = _load_compositions(root, problems)
     for path in sorted((root / "documents").glob("*.yaml")):
         name = _rel(path, root)
         data = _yaml_load(path.read_text(encoding="utf-8"), name, problems)
         if data is None:
             continue
+        if isinstance(data, dict):
+            data = _expand_compositions(
+                data, compositions, name, _key_lines(path.read_text(encoding="utf-8")), problems
+            )
         try:
             doc = DocumentDef.model_validate(data)
         except ValidationError as exc:

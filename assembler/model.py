@@ -155,6 +155,12 @@ class FinalForum(StrEnum):
     ARBITRATION = "arbitration"
 
 
+class Placement(StrEnum):
+    SCHEDULE = "schedule"
+    STANDALONE = "standalone"
+    BOTH = "both"
+
+
 class DocumentForm(StrEnum):
     UNDER_HAND = "under_hand"
     DEED = "deed"
@@ -346,6 +352,23 @@ CHOICE_HELP: ChoiceHelp = ChoiceHelp(
         (DocumentKind.TOR, "Terms of reference", ""),
         (DocumentKind.SOD, "Scheme of delegation", ""),
         (DocumentKind.DRA, "Dispute resolution annex", ""),
+        (
+            Placement.SCHEDULE,
+            "In the agreement only",
+            "Set out as a schedule of the collaboration agreement; no separate document. Every body's terms of "
+            "reference then go into the agreement's schedules.",
+        ),
+        (
+            Placement.STANDALONE,
+            "As a separate document only",
+            "A document of its own, adopted by each party's board; the agreement refers to it.",
+        ),
+        (
+            Placement.BOTH,
+            "Both",
+            "In the agreement's schedule and as a separate document with the same text, for the parties' boards to "
+            "adopt (for the terms of reference, the schedule holds the board's and the document every body's).",
+        ),
     ]
 )
 
@@ -981,12 +1004,25 @@ class DocumentChoice(Strict):
     version: Text = Field(default="0.1", **ask("Draft version", "Shown on the cover page, e.g. 0.1 for a first draft."))
 
 
+class PlacedDocumentChoice(DocumentChoice):
+    """The terms of reference, scheme of delegation and dispute procedure: also a schedule of the agreement."""
+
+    placement: Placement = Field(
+        default=Placement.BOTH,
+        **ask(
+            "Where should it be set out?",
+            "In the collaboration agreement's schedule, as a separate document the boards adopt, or both: the "
+            "text is written once either way. Without an agreement it is always a separate document.",
+        ),
+    )
+
+
 class Documents(Strict):
     mou: DocumentChoice = Field(default_factory=DocumentChoice)
     cjv: DocumentChoice = Field(default_factory=DocumentChoice)
-    tor: DocumentChoice = Field(default_factory=DocumentChoice)
-    sod: DocumentChoice = Field(default_factory=DocumentChoice)
-    dra: DocumentChoice = Field(default_factory=DocumentChoice)
+    tor: PlacedDocumentChoice = Field(default_factory=PlacedDocumentChoice)
+    sod: PlacedDocumentChoice = Field(default_factory=PlacedDocumentChoice)
+    dra: PlacedDocumentChoice = Field(default_factory=PlacedDocumentChoice)
 
     def get(self, kind: DocumentKind) -> DocumentChoice:
         choice: DocumentChoice = getattr(self, kind.value)

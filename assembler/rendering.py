@@ -30,7 +30,17 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from . import markup
 from .cache import cache_dir
 from .errors import ClauseRenderError, LibraryError, MarkupError, Problem
-from .facts import COMPANY_KINDS, SENTENCE_ENUMS, BodyFacts, Facts, facts_of, is_member, is_nhs_relevant, sentence
+from .facts import (
+    COMPANY_KINDS,
+    PLACEABLE,
+    SENTENCE_ENUMS,
+    BodyFacts,
+    Facts,
+    facts_of,
+    is_member,
+    is_nhs_relevant,
+    sentence,
+)
 from .library import Clause, DocumentDef, Library
 from .model import CHOICE_HELP, Answers, DocumentForm, DocumentKind, LegalForm, Party, PartyKind
 
@@ -141,7 +151,11 @@ def answers_context(
     )
     if doc is not None:
         context.update(_doc_context(facts, doc, by_name))
-    context["pack"] = pack_context(facts)
+    context["pack"] = {
+        **pack_context(facts),
+        "in_agreement": {kind.value: facts.in_agreement(kind) for kind in PLACEABLE},
+        "tor_schedule_bodies": [bodies_by_id[b.id] for b in facts.agreement_schedule_bodies],
+    }
     return context
 
 

@@ -33,7 +33,13 @@ def test_resume_in_a_terminal_answers_the_last_questions(tmp_path: Path) -> None
     target = tmp_path / "nscc.yaml"
     shutil.copy(FIXTURES / "nearly_complete.yaml", target)
     child = _spawn(str(target), cwd=tmp_path)
-    for question in ("Produce this document?", "How is it executed?", "Which parties sign it?", "Draft version"):
+    for question in (
+        "Produce this document?",
+        "How is it executed?",
+        "Which parties sign it?",
+        "Draft version",
+        "Where should it be set out?",
+    ):
         child.expect_exact(question)
         child.send("\r")  # accept the default offered
     child.expect_exact("Review: which section do you want to change?")

@@ -169,3 +169,98 @@ def test_the_annex_binds_everyone_the_memorandum_applies_it_to(tmp_path: Path) -
     assert "applies between all the Parties to this Memorandum" in docs["mou"].text()
     assert len(annex_parties) == len(mou_parties) == 4
     assert any("Integrated Care Board" in p for p in annex_parties)
+
+
+def _schedule(doc: Docx, title: str) -> list[str]:
+    """The visible paragraphs of one schedule of the agreement (from its title to the next schedule)."""
+    start = next(i for i, p in enumerate(doc.paragraphs) if p.style == "ScheduleTitle" and title in p.text)
+    out = []
+    for p in doc.paragraphs[start + 1 :]:
+        if p.style == "ScheduleTitle":
+            break
+        out.append(p)
+    return [p.text for p in out if p.style != "DraftingNote" and p.text.strip()]
+
+
+_VOICE = [
+    # the notices clause: a schedule uses the agreement's, a standalone document carries its own (written once each)
+    (
+        re.compile(r"shall be in writing and (given in accordance with the notices provisions|delivered by hand).*$"),
+        "NOTICES",
+    ),
+    (re.compile(r"\(see (Part [0-9]+( of the Terms of Reference)?|Schedule [0-9]+)\)"), "(see PART)"),
+    (
+        re.compile(
+            r"(?i)\b(clause|paragraph)s? [0-9]+(\.[0-9]+)*(\([a-z]+\))*"
+            r"( of (this|the) (Schedule|Part|Agreement|Scheme|Annex|Collaboration Agreement)| of Schedule [0-9]+)?"
+        ),
+        "REF",
+    ),
+    (re.compile(r"\b(this|This) (Schedule|Part|Scheme|Annex)\b"), r"\1 UNIT"),
+    (re.compile(r"\bthis Agreement\b|\bthe Collaboration Agreement\b"), "AGREEMENT"),
+]
+
+
+def _voice_free(lines: list[str]) -> list[str]:
+    out = []
+    for line in lines:
+        for pattern, replacement in _VOICE:
+            line = pattern.sub(replacement, line)
+        out.append(line)
+    return out
+
+
+@pytest.mark.parametrize(("kind", "title"), [("sod", "Scheme of Delegation"), ("dra", "Dispute Resolution Procedure")])
+def test_a_schedule_and_its_standalone_twin_are_one_text(tmp_path: Path, kind: str, title: str) -> None:
+    docs = _built(ROOT / "answers" / "msecc.yaml", tmp_path)
+    schedule = _voice_free(_schedule(docs["cjv"], title))
+    standalone = _voice_free([p.text for p in docs[kind].paragraphs if p.style != "DraftingNote" and p.text.strip()])
+    # every paragraph of the schedule is in the standalone document, in the same order, word for word but for voice
+    at, missing = 0, []
+    for line in schedule:
+        if line in standalone[at:]:
+            at += standalone[at:].index(line) + 1
+        else:
+            missing.append(line)
+    assert not missing, missing[:5]
+
+
+def test_terms_of_reference_of_the_board_are_one_text_in_both_places(tmp_path: Path) -> None:
+    docs = _built(ROOT / "answers" / "msecc.yaml", tmp_path)
+    schedule = _voice_free(_schedule(docs["cjv"], "Terms of Reference of the"))
+    tor = docs["tor"]
+    start = next(i for i, p in enumerate(tor.paragraphs) if p.style == "ScheduleTitle" and p.text.startswith("Part 1"))
+    end = next(i for i, p in enumerate(tor.paragraphs) if p.style == "ScheduleTitle" and p.text.startswith("Part 2"))
+    part = _voice_free(
+        [p.text for p in tor.paragraphs[start + 1 : end] if p.style != "DraftingNote" and p.text.strip()]
+    )
+    # the one designed difference: the agreement's schedule is approved by entering into the agreement, the
+    # standalone part by each board's resolution (its approval record)
+    schedule = schedule[: schedule.index("Approval")]
+    part = part[: part.index("Approval")]
+    differing = [(a, b) for a, b in zip(schedule, part, strict=False) if a != b]
+    assert len(schedule) == len(part) and not differing, differing[:5]
+
+
+def test_placement_in_the_agreement_only(tmp_path: Path) -> None:
+    change = {f"documents.{k}.placement": "schedule" for k in ("tor", "sod", "dra")}
+    docs = _build_variant(tmp_path, "msecc", change)
+    assert sorted(docs) == ["cjv", "mou"]  # no separate terms of reference, scheme or annex
+    titles = [p.text for p in docs["cjv"].by_style("ScheduleTitle")]
+    bodies = ["Community Collaborative Board", "Leadership Team", "Joint Operational Group", "Performance", "Quality"]
+    for i, name in enumerate(bodies, start=1):
+        assert titles[i - 1].startswith(f"Schedule {i}: Terms of Reference of the") and name in titles[i - 1], titles
+    assert titles[5].startswith("Schedule 6: Scheme of Delegation")
+    text = docs["cjv"].text()
+    assert "set out in Schedule 6" in text  # the scheme's definition follows its schedule, whatever its number
+
+
+def test_placement_as_separate_documents_only(tmp_path: Path) -> None:
+    change = {f"documents.{k}.placement": "standalone" for k in ("tor", "sod", "dra")}
+    docs = _build_variant(tmp_path, "msecc", change)
+    assert sorted(docs) == ["cjv", "dra", "mou", "sod", "tor"]
+    titles = [p.text for p in docs["cjv"].by_style("ScheduleTitle")]
+    assert titles == ["Schedule 1: Form of Deed of Accession"], titles
+    text = docs["cjv"].text()
+    assert "“Scheme of Delegation” means the scheme of delegation adopted by the board of each Party" in text
+    assert "“Terms of Reference” means the terms of reference of the Board adopted by the board of each Party" in text

@@ -191,8 +191,9 @@ class _Lint:
         schedule_anchors = {
             f"{kind.value}.{s.label.lower()}" for kind, doc in self.library.documents.items() for s in doc.schedules
         }
+        named = {s.anchor for doc in self.library.documents.values() for s in doc.schedules if s.anchor}
         for file, target, line, _guarded in self.refs:
-            if target in self.library.clauses:
+            if target in self.library.clauses or target in named:
                 continue
             clause_id, _, anchor = target.rpartition(".")
             if clause_id in self.library.clauses and anchor in self.anchors.get(clause_id, set()):
