@@ -265,8 +265,12 @@ class _Journal:
 def _write_journal(tool: Path, journal: _Journal) -> None:
     tmp = tool / (_JOURNAL + ".tmp")
     tmp.unlink(missing_ok=True)
-    _write_new(tmp, journal.dump())
-    os.replace(tmp, tool / _JOURNAL)
+    try:
+        _write_new(tmp, journal.dump())
+        os.replace(tmp, tool / _JOURNAL)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
     _fsync_dir(tool)
 
 
@@ -327,6 +331,7 @@ def _recover_locked(out: Path, tool: Path) -> str:
     if not os.path.lexists(journal_path):
         if os.path.lexists(tool / _STAGING) or os.path.lexists(tool / _BACKUP):
             _tidy(tool)  # a build stopped before its swap began: its staging folder is all it left
+        _unregister(out)
         return ""
     try:
         journal = _Journal.load(journal_path.read_bytes())
@@ -390,7 +395,8 @@ def _pending_entry(out: Path) -> Path:
 
 
 def _register(out: Path) -> None:
-    """Note a swap in progress, so that the next command (whatever its folder) finishes it if this one dies."""
+    """Note a build writing into ``out``, so that the next command (whatever its folder) finishes it if this one
+    dies."""
     try:
         pending = _pending_entry(out)
         pending.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -421,7 +427,7 @@ def recover_pending() -> list[str]:
             continue
         if entry.name != _pending_entry(out).name:
             continue  # not an entry this tool wrote
-        if not os.path.lexists(out / TOOL_DIR / _JOURNAL):
+        if not os.path.lexists(out / TOOL_DIR / _JOURNAL) and not os.path.lexists(out / TOOL_DIR / _STAGING):
             _unregister(out)
             continue
         try:
@@ -522,6 +528,7 @@ class PackWriter:
             if not held:
                 raise BuildError(f"{self.out}: another build is writing to this folder — wait for it, or use --out")
             _recover_locked(self.out, tool)
+            _register(self.out)
             self.staging.mkdir(mode=0o700)
         except OSError as exc:
             self._close(failed=True)
@@ -536,8 +543,11 @@ class PackWriter:
 
     def _close(self, *, failed: bool) -> None:
         if not failed or os.path.lexists(self.tool / _JOURNAL):
+            if not os.path.lexists(self.tool / _JOURNAL):
+                _unregister(self.out)
             self._lock.close()
             return
+        _unregister(self.out)
         with contextlib.suppress(OSError):
             _remove_tree(self.staging)
         self._lock.close()
@@ -616,7 +626,6 @@ class PackWriter:
             with contextlib.suppress(OSError):
                 (self.tool / _JOURNAL).unlink(missing_ok=True)
             raise os_error(self.tool / _JOURNAL, exc) from None
-        _register(self.out)
         try:
             swap.forward()
         except OSError as exc:
