@@ -304,6 +304,9 @@ class _Swap:
         _write_journal(self.tool, self.journal)
 
     def back(self) -> None:
+        if self.journal.state == "committed":  # the mark may be on disk: take it back before undoing the swap
+            self.journal.state = "swapping"
+            _write_journal(self.tool, self.journal)
         for entry in reversed(self.journal.entries):
             target, staged, backup = self._paths(entry)
             if entry.staged and not os.path.lexists(staged) and os.path.lexists(target):

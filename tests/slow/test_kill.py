@@ -30,7 +30,7 @@ from ..pack_checks import from_one_build
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX-only"),
-    pytest.mark.timeout(900),
+    pytest.mark.timeout(540),
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
