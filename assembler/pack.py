@@ -435,8 +435,9 @@ def recover_pending() -> list[str]:
             continue
         try:
             line = recover(out)
-        except BuildError as exc:  # say so, but do not stop a command that has nothing to do with that folder
-            line = exc.message
+        except BuildError as exc:  # say so once, but do not stop a command that has nothing to do with that folder
+            line = exc.message  # (the next build into that folder says it again)
+            _unregister(out)
         if line:
             done.append(line)
     return done
@@ -615,8 +616,9 @@ class PackWriter:
             path = _join(self.out, name)
             if name in self.staged or not os.path.lexists(path):
                 continue
-            with contextlib.suppress(OSError):  # an owned file the user has changed since is theirs now: kept
-                if name == self.manifest or (stat.S_ISREG(os.lstat(path).st_mode) and _sha256(path) == digest):
+            with contextlib.suppress(OSError, BuildError):  # an owned file changed since is the user's now: kept
+                check_targets(self.out, [name])  # in a real folder of OUT, not through a link
+                if stat.S_ISREG(os.lstat(path).st_mode) and _sha256(path) == digest:
                     entries.insert(0, _Entry(name, False, str(len(entries))))
         journal = _Journal("swapping", entries)
         swap = _Swap(self.out, journal)

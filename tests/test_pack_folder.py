@@ -372,3 +372,26 @@ def test_pdfs_are_part_of_the_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     build(MSECC, out_dir=out, only=SMALL)  # without --pdf: the old pack's PDFs go with it
     assert not list(out.glob("*.pdf"))
     from_one_build(out)
+
+
+def test_a_doctored_manifest_cannot_make_a_build_remove_files_elsewhere(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(MSECC, out_dir=out, only=[DocumentKind.DRA])
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    precious = elsewhere / "precious.txt"
+    precious.write_text("precious")
+    try:
+        (out / "sub").symlink_to(elsewhere, target_is_directory=True)
+    except OSError:
+        pytest.skip("this system cannot make symbolic links")
+    digest = hashlib.sha256(b"precious").hexdigest()
+    manifest = json.loads((out / "pack-manifest.json").read_text(encoding="utf-8"))
+    manifest["files"].append({"path": "sub/precious.txt", "sha256": digest})
+    (out / "pack-manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    build(MSECC, out_dir=out, only=[DocumentKind.DRA])
+    assert precious.read_text() == "precious"
+    manifest["files"] = [{"path": "../elsewhere/precious.txt", "sha256": digest}]
+    (out / "pack-manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    build(MSECC, out_dir=out, only=[DocumentKind.DRA])
+    assert precious.read_text() == "precious"
