@@ -17,7 +17,7 @@ How a pack is written (the tool's own state lives in ``OUT/.assembler/``)::
                  it, and where the file it replaces is kept (OUT/.assembler/backup/N)
     5. swap      for each target: move the old file (or a planted link: renames never follow links) to its
                  backup, then the staged file into place; the manifest goes last
-    6. commit    mark the journal committed, delete the backups, the staging folder and the journal
+    6. commit    mark the journal committed, then delete it, the backups and the staging folder
 
 Any error during the swap puts every old file back (roll back) and the build fails with a one-line message. If
 the process dies (killed, power cut) with a journal on disk, the next command that runs (any command: a pending
@@ -320,19 +320,25 @@ class _Swap:
 
 
 def _tidy(tool: Path) -> None:
-    """Delete the staging and backup folders and the journal (in that order: the journal goes last)."""
+    """Delete the journal, then the staging and backup folders: called once the folder holds one whole pack, so
+    after the journal has gone, whatever an interruption leaves is only litter for the next command to sweep."""
+    (tool / _JOURNAL).unlink(missing_ok=True)
     _step("tidy")
+    (tool / (_JOURNAL + ".tmp")).unlink(missing_ok=True)
     _remove_tree(tool / _STAGING)
     _remove_tree(tool / _BACKUP)
-    (tool / (_JOURNAL + ".tmp")).unlink(missing_ok=True)
-    (tool / _JOURNAL).unlink(missing_ok=True)
+
+
+def _pending(tool: Path) -> bool:
+    """Whether an interrupted build left anything in the tool's folder."""
+    return any(os.path.lexists(tool / name) for name in (_JOURNAL, _STAGING, _BACKUP))
 
 
 def _recover_locked(out: Path, tool: Path) -> str:
     """Finish or undo an interrupted swap (the lock is held); say what was done ("" if nothing was pending)."""
     journal_path = tool / _JOURNAL
     if not os.path.lexists(journal_path):
-        if os.path.lexists(tool / _STAGING) or os.path.lexists(tool / _BACKUP):
+        if _pending(tool):
             _tidy(tool)  # a build stopped before its swap began: its staging folder is all it left
         _unregister(out)
         return ""
@@ -366,7 +372,7 @@ def recover(out: Path | str) -> str:
     out = Path(out)
     tool = out / TOOL_DIR
     try:
-        if not os.path.lexists(tool / _JOURNAL) and not os.path.lexists(tool / _STAGING):
+        if not _pending(tool):
             return ""
         tool = _tool_dir(out, create=False)
         with _locked(tool, wait=0) as held:
@@ -408,9 +414,11 @@ def _register(out: Path) -> None:
         pass  # only a convenience: the next build into the folder recovers it anyway
 
 
-def _unregister(out: Path) -> None:
+def _unregister(out: Path, *, force: bool = False) -> None:
+    """Forget ``out`` once nothing is left there for the next command to finish or sweep (or when ``force``)."""
     with contextlib.suppress(OSError):
-        _pending_entry(out).unlink(missing_ok=True)
+        if force or not _pending(out / TOOL_DIR):
+            _pending_entry(out).unlink(missing_ok=True)
 
 
 def recover_pending() -> list[str]:
@@ -430,14 +438,14 @@ def recover_pending() -> list[str]:
             continue
         if entry.name != _pending_entry(out).name:
             continue  # not an entry this tool wrote
-        if not os.path.lexists(out / TOOL_DIR / _JOURNAL) and not os.path.lexists(out / TOOL_DIR / _STAGING):
+        if not _pending(out / TOOL_DIR):
             _unregister(out)
             continue
         try:
             line = recover(out)
         except BuildError as exc:  # say so once, but do not stop a command that has nothing to do with that folder
             line = exc.message  # (the next build into that folder says it again)
-            _unregister(out)
+            _unregister(out, force=True)
         if line:
             done.append(line)
     return done
@@ -546,15 +554,14 @@ class PackWriter:
         self._close(failed=not self._committed)
 
     def _close(self, *, failed: bool) -> None:
-        if not failed or os.path.lexists(self.tool / _JOURNAL):
-            if not os.path.lexists(self.tool / _JOURNAL):
-                _unregister(self.out)
-            self._lock.close()
-            return
+        undo = failed and not os.path.lexists(self.tool / _JOURNAL)  # failed before its swap: nothing changed
+        if undo:
+            with contextlib.suppress(OSError):
+                _remove_tree(self.staging)
         _unregister(self.out)
-        with contextlib.suppress(OSError):
-            _remove_tree(self.staging)
         self._lock.close()
+        if not undo:
+            return
         for folder in self._created:  # a failed first build leaves no empty folder behind
             with contextlib.suppress(OSError):
                 if folder == self.tool:

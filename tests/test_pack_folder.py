@@ -395,3 +395,23 @@ def test_a_doctored_manifest_cannot_make_a_build_remove_files_elsewhere(tmp_path
     (out / "pack-manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     build(MSECC, out_dir=out, only=[DocumentKind.DRA])
     assert precious.read_text() == "precious"
+
+
+def test_a_build_undone_after_an_error_stays_undone_if_killed_while_tidying(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    build(MSECC, out_dir=out, only=SMALL)
+    old = from_one_build(out)
+
+    def into_out(dst: str) -> bool:
+        return Path(dst).parent == out and dst.endswith(".docx")
+
+    monkeypatch.setattr(os, "replace", _failing(2, os.replace, when=into_out, exc=PermissionError(errno.EACCES, "no")))
+    _kill_at("tidy", monkeypatch)
+    with pytest.raises(Killed):
+        build(_answers(tmp_path, marker="changed"), out_dir=out, only=SMALL)
+    monkeypatch.undo()
+    CliRunner().invoke(main, ["check", str(MSECC)])
+    assert from_one_build(out) == old
+    assert not (out / ".assembler" / "staging").exists() and not (out / ".assembler" / "backup").exists()
