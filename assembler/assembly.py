@@ -136,7 +136,7 @@ def build(
             outputs.append((name, data))
             result.documents.append(composed)
 
-    # Everything is rendered before anything is written, then written as one pack (see pack.py): the folder
+    # Everything is rendered before anything is written, then written as one pack (see pack/__init__.py): the folder
     # holds either the whole new pack or, if the build fails or is stopped, the whole old one.
     result.written = [out / name for name, _ in outputs]
     with PackWriter(out, manifest=manifest_name(suffix)) as pack:

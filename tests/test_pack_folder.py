@@ -275,7 +275,7 @@ def _kill_at(label: str, monkeypatch: pytest.MonkeyPatch) -> None:
         if name == label:
             raise Killed(name)
 
-    monkeypatch.setattr(pack, "_step", step)
+    monkeypatch.setattr(pack._disk, "step", step)
 
 
 @pytest.mark.parametrize("label", ["journal", "place msecc-dispute-resolution-annex.docx", "commit", "tidy"])
@@ -321,8 +321,8 @@ def test_an_interrupted_build_that_cannot_be_finished_is_undone(
 def test_a_second_build_into_a_busy_folder_waits_then_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     build(MSECC, out_dir=out, only=[DocumentKind.DRA])
-    monkeypatch.setattr(pack, "_LOCK_WAIT", 0.2)
-    with pack._locked(out / ".assembler", wait=0) as held:
+    monkeypatch.setattr(pack._writer, "_LOCK_WAIT", 0.2)
+    with pack._journal._locked(out / ".assembler", wait=0) as held:
         assert held
         with pytest.raises(BuildError, match="another build is writing"):
             build(MSECC, out_dir=out, only=[DocumentKind.DRA])
