@@ -49,6 +49,14 @@ def handle_errors(fn: F) -> F:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(1)
+        except OSError as exc:  # a full disk, a name too long...: one line whose advice fits the errno, exit 1
+            if debug:
+                traceback.print_exc()
+            from .pack import os_error
+
+            error = os_error(exc.filename or "assembler", exc, doing="failed")
+            click.echo(error.message, err=True)
+            sys.exit(error.exit_code)
         except Exception as exc:
             if debug:
                 raise

@@ -415,3 +415,15 @@ def test_a_build_undone_after_an_error_stays_undone_if_killed_while_tidying(
     CliRunner().invoke(main, ["check", str(MSECC)])
     assert from_one_build(out) == old
     assert not (out / ".assembler" / "staging").exists() and not (out / ".assembler" / "backup").exists()
+
+
+def test_any_os_error_in_a_command_is_one_line_that_fits_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    args = ["clauses", "preview", "mou.confidentiality", "--answers", str(MSECC), "--docx", str(tmp_path / "p.docx")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    last = result.output.strip().splitlines()[-1]
+    assert "the disk is full" in last and "internal error" not in result.output
