@@ -63,10 +63,6 @@ def parse_only(value: str | None) -> list[DocumentKind]:
     return kinds
 
 
-def answers_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def build(
     answers_path: Path | str,
     *,
