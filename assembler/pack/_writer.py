@@ -171,10 +171,6 @@ class PackWriter:
                 _disk.step(f"remove {entry.name}")
                 Path(entry.path).unlink()
 
-    def check_targets(self, names: list[str]) -> None:
-        """Stop before anything changes if a target cannot be replaced (a folder, or a non-file, in its place)."""
-        check_targets(self.out, names)
-
     def stage(self, name: str, data: bytes) -> Path:
         """Write one of the pack's files into the staging folder."""
         path = _join(self.staging, name)
@@ -216,6 +212,9 @@ class PackWriter:
         swap = _Swap(self.out, journal)
         try:
             self._remove_stale_temporaries({n for n in [*self.staged, *before] if "/" not in n})
+        except OSError as exc:
+            raise os_error(getattr(exc, "filename", None) or self.out, exc, doing="cannot be removed") from None
+        try:
             _fsync_dir(self.staging)
             _disk.step("journal")
             _write_journal(self.tool, journal)
