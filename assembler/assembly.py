@@ -7,20 +7,23 @@ import gc
 import hashlib
 import os
 import shutil
+import stat
 import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .answers_file import LoadedAnswers, load_answers, write_atomic
+from .answers_file import LoadedAnswers, load_answers
 from .compose import ComposedDocument, compose_pack
 from .docx_writer import write_docx
-from .errors import BuildError, FindingsError, InputError, Problem
+from .errors import BuildError, FindingsError, InputError, LibraryError, Problem
+from .facts import Facts
 from .library import Library, load_library
 from .model import DocumentKind
+from .pack import TOOL_DIR, PackWriter, check_targets, manifest_name, os_error
 from .rendering import answers_context, make_environment
-from .report import build_report, report_json
+from .report import build_report, model_json, report_json
 from .rules import Finding, check, errors_in
 
 __all__ = ["BuildResult", "FindingsError", "build", "parse_only", "templates_root"]
@@ -33,6 +36,8 @@ class BuildResult:
     documents: list[ComposedDocument] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     report_path: Path | None = None
+    manifest_path: Path | None = None
+    pdfs: list[Path] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     pdf_message: str = ""
     skipped: list[str] = field(default_factory=list)  # documents asked for but switched off in the answers
@@ -57,10 +62,6 @@ def parse_only(value: str | None) -> list[DocumentKind]:
                 problems=[Problem("--only", name, "unknown document", f"use some of: {allowed}")]
             ) from None
     return kinds
-
-
-def answers_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def build(
@@ -89,26 +90,42 @@ def build(
     env = library.derived.get("environment")
     if env is None:  # compiled clause templates are kept for the next build with the same library
         env = library.derived["environment"] = make_environment(library=library)
-    digest = answers_hash(answers_path) if answers_path.is_file() else ""
+    source = answers_path.read_bytes() if answers_path.is_file() else loaded.text.encode("utf-8")
+    digest = hashlib.sha256(source).hexdigest() if answers_path.is_file() else ""
 
     result = BuildResult(answers_path=answers_path, out_dir=out, findings=findings)
     base = answers_context(answers)
-    outputs: list[tuple[Path, bytes]] = []
+    suffix = "-clean" if clean else ""
+    slug = _slug(answers.collaborative.short_name or answers.collaborative.name)
+    facts: Facts = base["facts"]
+    plan = []
+    for kind in DocumentKind:
+        if kind not in wanted:
+            continue
+        if kind not in facts.documents:
+            why = (
+                f"documents.{kind.value}.produce is false"
+                if not answers.documents.get(kind).produce
+                else f"documents.{kind.value}.placement puts it in the agreement's schedules only"
+            )
+            result.skipped.append(f"{kind.value}: not built, because {why}")
+            continue
+        doc = library.documents.get(kind)
+        if doc is None:
+            raise LibraryError(
+                problems=[Problem(str(library.root), f"documents/{kind.value}.yaml", "missing", "add it")]
+            )
+        plan.append((kind, doc, f"{slug}-{doc.file_name}{suffix}.docx"))
+    report_name = f"assembly-report{suffix}.json"
+    names = [name for _, _, name in plan] + [report_name, manifest_name(suffix)]
+    names += [name.removesuffix(".docx") + ".pdf" for _, _, name in plan] if pdf else []
+    check_targets(out, names)  # a name too long, or a folder in the way: stop before the work, not after
+
+    outputs: list[tuple[str, bytes]] = []
     with _collection_paused():
-        pack = compose_pack(library, answers, findings, env=env, kinds=wanted, clean=clean, base_context=base)
-        for kind in DocumentKind:
-            if kind not in wanted:
-                continue
-            if kind not in pack:
-                why = (
-                    f"documents.{kind.value}.produce is false"
-                    if not answers.documents.get(kind).produce
-                    else f"documents.{kind.value}.placement puts it in the agreement's schedules only"
-                )
-                result.skipped.append(f"{kind.value}: not built, because {why}")
-                continue
-            doc = library.documents[kind]
-            composed = pack[kind]
+        composed_docs = compose_pack(library, answers, findings, env=env, kinds=wanted, clean=clean, base_context=base)
+        for kind, doc, name in plan:
+            composed = composed_docs[kind]
             properties = {
                 "assembler.answers_sha256": digest,
                 "assembler.answers_file": answers_path.name,
@@ -119,34 +136,47 @@ def build(
                 "assembler.clean": "yes" if clean else "no",
             }
             data = write_docx(composed, templates / doc.template, properties=properties, clean=clean)
-            slug = _slug(answers.collaborative.short_name or answers.collaborative.name)
-            suffix = "-clean" if clean else ""
-            outputs.append((out / f"{slug}-{doc.file_name}{suffix}.docx", data))
+            outputs.append((name, data))
             result.documents.append(composed)
 
-    # Everything is rendered before anything is written: a failed build leaves earlier outputs intact.
-    for path, data in outputs:
-        try:
-            write_atomic(path, data)
-        except OSError as exc:
-            raise BuildError(
-                f"{path}: cannot be written ({exc.strerror}) — close it if it is open, or use --out"
-            ) from None
-        result.written.append(path)
-    report = build_report(
-        answers_path=answers_path,
-        digest=digest,
-        library=library,
-        documents=result.documents,
-        files=result.written,
-        findings=findings,
-        clean=clean,
-    )
-    report_path = out / ("assembly-report-clean.json" if clean else "assembly-report.json")
-    write_atomic(report_path, report_json(report).encode("utf-8"))
-    result.report_path = report_path
-    if pdf:
-        result.pdf_message = convert_to_pdf(result.written, out)
+    # Everything is rendered before anything is written, then written as one pack (see pack/__init__.py): the folder
+    # holds either the whole new pack or, if the build fails or is stopped, the whole old one.
+    result.written = [out / name for name, _ in outputs]
+    with PackWriter(out, manifest=manifest_name(suffix)) as pack:
+        for name, data in outputs:
+            pack.stage(name, data)
+        pdf_note: str | None = None
+        if pdf:
+            pdf_note = convert_to_pdf([pack.staging / name for name, _ in outputs], pack.staging)
+            if outputs and pdf_note.startswith("PDF written"):
+                result.pdfs = [path.with_suffix(".pdf") for path in result.written]
+                for path in result.pdfs:
+                    pack.adopt(path.name)
+            result.pdf_message = pdf_note
+        report = build_report(
+            answers_path=answers_path,
+            digest=digest,
+            library=library,
+            documents=result.documents,
+            files=result.written,
+            findings=findings,
+            clean=clean,
+            pdf=pdf_note,
+        )
+        pack.stage(report_name, report_json(report).encode("utf-8"))
+        pack.stage(f"{TOOL_DIR}/answers{suffix}.yaml", source)
+        pack.stage(f"{TOOL_DIR}/model{suffix}.json", model_json(result.documents, result.written))
+        pack.commit(
+            {
+                "answers_file": answers_path.name,
+                "answers_sha256": digest,
+                "library_version": library.version,
+                "clean": clean,
+                "report": report_name,
+            }
+        )
+    result.report_path = out / report_name
+    result.manifest_path = out / manifest_name(suffix)
     return result
 
 
@@ -190,25 +220,62 @@ def _slug(text: str) -> str:
 
 
 def convert_to_pdf(files: list[Path], out: Path) -> str:
-    """Convert with LibreOffice where installed; say clearly when it is not."""
+    """Convert Word files to PDF with LibreOffice where installed (say clearly when it is not).
+
+    LibreOffice writes into a fresh folder of its own inside ``out``; each PDF must be there, non-empty and start
+    with ``%PDF`` (``soffice`` exits 0 even when it cannot load a file), and is then moved into ``out``, replacing
+    — never writing through — whatever is at its name."""
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None:
         return "PDF not made: LibreOffice is not installed (apt-get install libreoffice-writer-nogui)"
-    with tempfile.TemporaryDirectory(prefix="assembler-lo-") as profile:
-        command = [
-            office,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            *[str(f) for f in files],
-        ]
-        completed = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
-    missing = [f for f in files if not (out / (f.stem + ".pdf")).is_file()]
-    if completed.returncode != 0 or missing:
-        raise BuildError(
-            f"PDF conversion failed for {', '.join(f.name for f in missing) or 'the documents'}: {completed.stderr.strip()[:200]}"
-        )
+    try:
+        converted = Path(tempfile.mkdtemp(prefix=".pdf-", dir=out))
+    except OSError as exc:
+        raise os_error(out, exc) from None
+    try:
+        with tempfile.TemporaryDirectory(prefix="assembler-lo-") as profile:
+            command = [
+                office,
+                f"-env:UserInstallation={Path(profile).resolve().as_uri()}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(converted),
+                *[str(f) for f in files],
+            ]
+            try:
+                completed = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+            except subprocess.TimeoutExpired:
+                raise BuildError(
+                    "PDF conversion: LibreOffice did not finish in 300 seconds — try again without --pdf"
+                ) from None
+            except OSError as exc:
+                raise os_error(office, exc, doing="cannot be run") from None
+        failed = [f for f in files if not _is_pdf(converted / (f.stem + ".pdf"))]
+        if completed.returncode != 0 or failed:
+            detail = (
+                " ".join((completed.stderr or completed.stdout).split())[:200] or f"exit code {completed.returncode}"
+            )
+            names = ", ".join(f.name for f in failed) or "the documents"
+            raise BuildError(f"PDF conversion failed for {names}: {detail}")
+        for f in files:
+            target = out / (f.stem + ".pdf")
+            try:
+                os.replace(converted / target.name, target)
+            except OSError as exc:
+                raise os_error(target, exc) from None
+    finally:
+        shutil.rmtree(converted, ignore_errors=True)
     return f"PDF written for {len(files)} document(s)"
+
+
+def _is_pdf(path: Path) -> bool:
+    """A regular file (not a link) made by this conversion that starts like a PDF."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return False
+        with path.open("rb") as handle:
+            return handle.read(5) == b"%PDF-"
+    except OSError:
+        return False

@@ -49,6 +49,14 @@ def handle_errors(fn: F) -> F:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(1)
+        except OSError as exc:  # a full disk, a name too long...: one line whose advice fits the errno, exit 1
+            if debug:
+                traceback.print_exc()
+            from .pack import os_error
+
+            error = os_error(exc.filename or "assembler", exc, doing="failed")
+            click.echo(error.message, err=True)
+            sys.exit(error.exit_code)
         except Exception as exc:
             if debug:
                 raise
@@ -63,6 +71,11 @@ def handle_errors(fn: F) -> F:
 @click.version_option(package_name="nhs-collab-assembler")
 def main(debug: bool) -> None:
     """Draft the governance documents of an NHS provider collaborative from an answers file."""
+    from .pack import recover_pending
+
+    # Before anything else: a build that was stopped half-way through writing its pack is finished (or undone).
+    for line in recover_pending():
+        click.echo(line, err=True)
 
 
 # ------------------------------------------------------------------------------------------------- check
@@ -116,7 +129,7 @@ def build(
         print_findings(exc.findings, title=str(answers))
         click.echo(exc.message, err=True)
         sys.exit(1)
-    for path in result.written:
+    for path in [*result.written, *result.pdfs]:
         click.echo(f"wrote {path}")
     for line in result.skipped:
         click.echo(line)
@@ -127,6 +140,8 @@ def build(
             click.echo(f"  {line}")
     if result.pdf_message:
         click.echo(result.pdf_message)
+    if result.manifest_path is not None:
+        click.echo(f"wrote {result.manifest_path}")
 
 
 def print_findings(findings: list[Any], *, title: str) -> None:

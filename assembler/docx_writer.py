@@ -346,16 +346,21 @@ def write_docx(
     parent[at : at + 1] = list(container)  # the body takes the marker's place in one move
 
     core = tpl.docx.core_properties  # not get_docx(): after rendering it would reload the template
-    core.title = f"{cover['title']}: {cover['collaborative']}"
-    core.subject = composed.definition.title
+    core.title = _core_text(f"{cover['title']}: {cover['collaborative']}")
+    core.subject = _core_text(composed.definition.title)
     core.author = "assembler"
     core.last_modified_by = "assembler"
-    core.keywords = cover["collaborative"]
+    core.keywords = _core_text(cover["collaborative"])
     core.category = "Provider collaborative governance"
     core.comments = f"Generated draft, version {cover['version']}"
     core.created = core.modified = FIXED_DATE
     core.revision = 1
     return normalise_package(_package_parts(tpl.docx.part.package), properties)
+
+
+def _core_text(text: str) -> str:
+    """A core property holds at most 255 characters (python-docx refuses more): a long name is shortened."""
+    return text if len(text) <= 255 else text[:254] + "…"
 
 
 def _package_parts(package: Any) -> dict[str, bytes]:

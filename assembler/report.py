@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from .compose import ComposedDocument
 from .library import Library
 from .rules import Finding
 
-__all__ = ["build_report", "report_json", "summary_lines"]
+__all__ = ["build_report", "model_json", "report_json", "summary_lines"]
 
 
 def build_report(
@@ -22,7 +23,9 @@ def build_report(
     files: list[Path],
     findings: list[Finding],
     clean: bool,
+    pdf: str | None = None,
 ) -> dict[str, Any]:
+    """The report's contents; ``pdf`` says what came of ``--pdf`` (left out when PDFs were not asked for)."""
     return {
         "answers_file": str(answers_path),
         "answers_sha256": digest,
@@ -52,11 +55,36 @@ def build_report(
             }
             for i, doc in enumerate(documents)
         ],
+        **({"pdf": pdf} if pdf is not None else {}),
     }
 
 
 def report_json(report: dict[str, Any]) -> str:
     return json.dumps(report, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def model_json(documents: list[ComposedDocument], files: list[Path]) -> bytes:
+    """The composed documents (the document model) as stable JSON: what a later build compares against."""
+    model = [
+        {
+            "kind": doc.kind.value,
+            "title": doc.definition.title,
+            "file": files[i].name if i < len(files) else None,
+            "cover": doc.cover,
+            "blocks": [dataclasses.asdict(block) for block in doc.blocks],
+            "included": [dataclasses.asdict(c) for c in doc.included],
+            "excluded": [dataclasses.asdict(c) for c in doc.excluded],
+            "placeholders": doc.placeholders,
+            "terms": doc.terms,
+            "toc": doc.toc,
+            "anchors": {name: dataclasses.asdict(a) for name, a in sorted(doc.anchors.items())},
+            "broken_references": doc.broken_refs,
+            "warnings": [f.rule for f in doc.warnings],
+        }
+        for i, doc in enumerate(documents)
+    ]
+    text = json.dumps({"format": 1, "documents": model}, indent=1, ensure_ascii=False, default=str)
+    return (text + "\n").encode("utf-8")
 
 
 def summary_lines(report: dict[str, Any]) -> list[str]:

@@ -12,6 +12,7 @@ import pytest
 
 from assembler.assembly import build, convert_to_pdf
 from assembler.model import DocumentKind
+from assembler.pack import verify
 
 from .docx_reading import read
 
@@ -56,3 +57,18 @@ def test_libreoffice_renders_numbers_references_and_parties(answers: Path, tmp_p
         if composed.kind is DocumentKind.CJV:
             assert re.search(r"^\s*\d+\.\d+\.\d+\s", text, re.M), "no 1.1.1-level number in the agreement"
             assert re.search(r"^\s*\(a\)\s", text, re.M), "no (a)-level number in the agreement"
+
+
+@pytest.mark.timeout(300)
+def test_pdfs_join_the_pack_and_never_write_through_a_link(tmp_path: Path) -> None:
+    _need_office()
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (out / "msecc-dispute-resolution-annex.pdf").symlink_to(victim)
+    result = build(ROOT / "answers" / "msecc.yaml", out_dir=out, only=[DocumentKind.DRA], pdf=True)
+    assert victim.read_text() == "precious"
+    assert result.pdfs == [out / "msecc-dispute-resolution-annex.pdf"]
+    assert not result.pdfs[0].is_symlink() and result.pdfs[0].read_bytes().startswith(b"%PDF-")
+    assert verify(out) == []
