@@ -264,3 +264,31 @@ def test_placement_as_separate_documents_only(tmp_path: Path) -> None:
     text = docs["cjv"].text()
     assert "“Scheme of Delegation” means the scheme of delegation adopted by the board of each Party" in text
     assert "“Terms of Reference” means the terms of reference of the Board adopted by the board of each Party" in text
+
+
+@pytest.mark.parametrize(("mechanism", "refers"), [("unanimity", False), ("referral_to_boards", True)])
+def test_the_party_reserved_list_refers_to_a_referral_only_where_one_is_made(
+    tmp_path: Path, mechanism: str, refers: bool
+) -> None:
+    agreement = _build_variant(tmp_path, "msecc", {"decisions.reserved_mechanism": mechanism})["cjv"]
+    referral = [p.text for p in agreement.paragraphs if "refers to the Parties under clause" in p.text]
+    assert bool(referral) is refers, referral
+
+
+def test_every_capitalised_abbreviation_used_in_the_agreement_is_defined(tmp_path: Path) -> None:
+    agreement = _built(ROOT / "answers" / "msecc.yaml", tmp_path)["cjv"]
+    lines = _body(agreement)
+    text = "\n".join(lines)
+    defined = set(re.findall(r"“([^”]+)” means", text)) | set(re.findall(r'\("([A-Z][A-Za-z]+)"\)', text))
+    known = {"NHS", "CIC", "VAT", "UK", "GDPR", "EC", "SI", "CEDR", "LLP", "EWCA", "CPR"}  # statutes and common use
+    known |= {"DATED", "DEED", "DRAFT"}  # cover and execution page markings
+    known |= {word for term in defined for word in term.split() if word.isupper()}  # "Collaborative IPR"
+    used = set()
+    for line in lines:
+        words = line.split()
+        for i, word in enumerate(words):
+            token = word.strip(".,;:()\"'“”")
+            neighbours = [w.strip(".,;:()") for w in words[max(i - 1, 0) : i] + words[i + 1 : i + 2]]
+            if re.fullmatch(r"[A-Z]{2,6}", token) and not any(n.isupper() and len(n) > 1 for n in neighbours):
+                used.add(token)
+    assert used - known <= defined, sorted(used - known - defined)
