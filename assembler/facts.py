@@ -7,6 +7,7 @@ cannot drift apart. Nothing here knows about Word, the terminal or the web.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -50,6 +51,7 @@ __all__ = [
     "Location",
     "MemberFacts",
     "and_list",
+    "authority_problem",
     "delegated_authority",
     "facts_of",
     "format_location",
@@ -180,6 +182,43 @@ _DELEGATED_AUTHORITY: dict[PartyKind, str] = {
 def delegated_authority(kind: PartyKind) -> str:
     """Who may hold authority delegated by a party of this kind (the law drafted as a note; confirm it)."""
     return _DELEGATED_AUTHORITY[kind]
+
+
+_NON_EXECUTIVE = re.compile(
+    r"\b(non[- ]executive|ned)\b|\bchair(man|person|woman)?\b(?!\s+of\s+(?!the\s+(trust|foundation trust|board)\b))",
+    re.IGNORECASE,
+)
+"""The chair or a non-executive director of the trust itself: not "the chair of the Clinical Reference Group"."""
+_COUNCILLOR = re.compile(r"\b(councillor|cllr|elected member|cabinet member|portfolio holder)\b", re.IGNORECASE)
+_AUTHORITY_LIMITS: dict[PartyKind, tuple[re.Pattern[str], str, str]] = {
+    PartyKind.NHS_FOUNDATION_TRUST: (
+        _NON_EXECUTIVE,
+        "a foundation trust may delegate its functions only to a committee of its directors or to an executive "
+        "director, so its chair or another non-executive director cannot hold authority to decide for it alone",
+        "NHS Act 2006 Sch 7 para 15(3)",
+    ),
+    PartyKind.NHS_TRUST: (
+        _NON_EXECUTIVE,
+        "an NHS trust delegates under its standing orders to a committee or sub-committee of its board or to an "
+        "officer, and a non-executive director (its chair included) is not an officer",
+        "National Health Service Trusts (Membership and Procedure) Regulations 1990 (unverified here)",
+    ),
+    PartyKind.LOCAL_AUTHORITY: (
+        _COUNCILLOR,
+        "a council delegates to a committee, a sub-committee or an officer, and a councillor alone may act for it "
+        "only as an executive member under executive arrangements",
+        "Local Government Act 1972 s101; Local Government Act 2000 Part 1A (unverified here)",
+    ),
+}
+
+
+def authority_problem(kind: PartyKind, role: str) -> tuple[str, str] | None:
+    """Why a member of this kind of party in this post cannot hold authority to decide for it alone, with the
+    source; None where the post can hold it (an ICB or a company delegates as its constitution or articles allow)."""
+    limit = _AUTHORITY_LIMITS.get(kind)
+    if limit is None or not limit[0].search(role):
+        return None
+    return limit[1], limit[2]
 
 
 # ------------------------------------------------------------------------------------------- bodies

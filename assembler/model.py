@@ -1034,7 +1034,7 @@ class Approvals(Strict):
         default=None,
         **ask(
             "Have the foundation trusts' governors approved the arrangement where it is a significant transaction?",
-            "NHS Act 2006 s51A: more than half of the voting governors.",
+            "NHS Act 2006 s51A: more than half of the members of the council of governors voting.",
         ),
     )
     competition_review: bool | None = Field(

@@ -149,6 +149,16 @@ def _ft_delegation(function: str) -> Change:
 
 
 CASES = [
+    # R20: each voting member can hold authority to decide for its party (a foundation trust's chair cannot alone)
+    case(
+        "R20 foundation trust chair votes on a contractual board",
+        "R20",
+        W,
+        "bodies[0].members[0].role",
+        MS,
+        [put("bodies", [MSECC_BOARD_ONLY]), put("bodies[0].members[0].role", "Chair")],
+        put("bodies[0].members[0].role", "Chief Executive"),
+    ),
     # R1: only NHS relevant bodies vote in a joint committee or committees in common
     case(
         "R1 CIC votes on a joint committee",
@@ -765,7 +775,7 @@ def test_rule_is_silent_once_fixed(c: Case) -> None:
 
 def test_every_rule_is_covered_by_a_case() -> None:
     assert {r.id for r in RULES} == {c.rule for c in CASES}
-    assert {f"R{n}" for n in range(1, 20)} | {f"C{n}" for n in range(1, 9)} == {r.id for r in RULES}
+    assert {f"R{n}" for n in range(1, 21)} | {f"C{n}" for n in range(1, 9)} == {r.id for r in RULES}
 
 
 # ------------------------------------------------------------------------------------------- examples
@@ -789,7 +799,7 @@ def test_nottingham_has_no_findings() -> None:
 
 def test_unverified_rules_say_so() -> None:
     unverified = {r.id for r in RULES if r.unverified}
-    assert unverified == {"R1", "R2", "R5", "R17"}
+    assert unverified == {"R1", "R2", "R5", "R17", "R20"}
     finding = of("R1", check(variant(MS, put("legal_form", "joint_committee"))))[0]
     assert finding.unverified
     assert "could not be verified" in finding.text()

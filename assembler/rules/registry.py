@@ -138,6 +138,7 @@ WARNING_DOCUMENTS: dict[str, frozenset[DocumentKind]] = {
     "R16": frozenset({_K.CJV, _K.TOR}),
     "R17": frozenset({_K.DRA, _K.CJV, _K.MOU}),
     "R18": frozenset({_K.CJV}),
+    "R20": frozenset({_K.CJV, _K.TOR, _K.SOD}),
 }
 """The drafts a rule's warnings are carried into as drafting notes; a rule not listed concerns every draft."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..facts import MAJORITY_RULES, STATUTORY_FORMS, Facts, Location, and_list, sentence
+from ..facts import MAJORITY_RULES, STATUTORY_FORMS, Facts, Location, and_list, authority_problem, sentence
 from ..model import Answers, DecisionRule, DocumentForm, DocumentKind, LegalForm, Party, PartyKind, PooledFund, label
 from .registry import Finding, Rule, rule
 
@@ -201,7 +201,7 @@ def _significant_transaction(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]
     if trusts and arrangements:
         yield r.warning(
             f"If the {' and '.join(arrangements)} is a significant transaction under the constitution of "
-            f"{_names(trusts)}, more than half of each trust's voting governors must approve it.",
+            f"{_names(trusts)}, more than half of the members of each trust's council of governors voting must approve it.",
             fields + [("parties", i, "kind") for i, _ in trusts],
             "check each foundation trust's constitution, and set approvals.governors_approval: true once approved",
         )
@@ -428,3 +428,31 @@ def _party_refs(a: Answers) -> Iterator[tuple[Location, str]]:
     for kind in ("mou", "cjv", "tor", "sod", "dra"):
         for i, name in enumerate(getattr(a.documents, kind).parties or []):
             yield ("documents", kind, "parties", i), name
+
+
+@rule(
+    "R20",
+    "Each voting member can hold authority to decide for its party",
+    "NHS Act 2006 Sch 7 para 15(3) (foundation trusts); NHS trusts' standing orders; Local Government Act 1972 s101",
+    unverified=True,
+)
+def _authority(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
+    if not f.contractual_form:
+        # committees in common: R2 requires each committee to hold only the trust's directors; a s65Z6 joint
+        # committee exercises the functions jointly (membership rules there: see R1 and R2)
+        return
+    for bf in f.bodies:
+        if not bf.decides:
+            continue
+        for m in bf.members:
+            p = f.party(m.party)
+            problem = authority_problem(p.kind, m.role) if p is not None and m.votes else None
+            if problem is None:
+                continue
+            why, source = problem
+            yield r.warning(
+                f"The {m.role} of {m.party} votes on the {bf.name}, but {why} ({source}).",
+                [("bodies", bf.index, "members", m.index, "role")],
+                f"make an executive director or officer of {m.party} its voting member, or have {m.party} delegate "
+                "to a committee (of its directors, for a foundation trust) that its member reports to",
+            )
