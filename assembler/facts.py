@@ -551,6 +551,27 @@ class Facts:
 
     # -- disputes
 
+    @cached_property
+    def deadlock_stage(self) -> int | None:
+        """Where a deadlock of the top body enters the dispute procedure, as an index into the escalation tiers:
+        after every tier whose forum is that body or a body below it (escalating only upwards, never back down to
+        a body that reports to it or round to itself); None when no tier is left, so it goes to mediation."""
+        board = self.board
+        if board is None:
+            return 0 if self.answers.disputes.tiers else None
+        below = {board.id}
+        grew = True
+        while grew:
+            grown = below | {b.id for b in self.bodies if b.parent in below}
+            grew, below = grown != below, grown
+        names = [b.name.casefold() for b in self.bodies if b.id in below]
+        last = -1
+        for i, tier in enumerate(self.answers.disputes.tiers):
+            if any(name in tier.forum.casefold() for name in names):
+                last = i
+        stage = last + 1
+        return stage if stage < len(self.answers.disputes.tiers) else None
+
     @property
     def mediation_is_cedr(self) -> bool:
         """Mediation follows the CEDR Model Mediation Procedure (the provider named is CEDR)."""

@@ -131,6 +131,9 @@ def answers_context(
         limits_unknown=facts.limits_unknown,
         register_keeper=facts.register_keeper,
         party_reserved_covers_accounts=facts.party_reserved_covers_accounts,
+        deadlock_stage=(
+            context["disputes"]["tiers"][facts.deadlock_stage] if facts.deadlock_stage is not None else None
+        ),
         host=by_name[facts.host.short_name] if facts.host else Unknown("parties[host]"),
         lead_provider=(
             by_name[facts.lead_provider.short_name] if facts.lead_provider else Unknown("parties[lead_provider]")

@@ -191,6 +191,7 @@ def context_shapes(doc: DocumentDef) -> dict[str, Shape]:
         "bodies_by_id": MappingShape(body),
         "register_keeper": _STR,
         "party_reserved_covers_accounts": _BOOL,
+        "deadlock_stage": item_of(record_of(Answers).fields["disputes"].fields["tiers"]),  # type: ignore[union-attr]
     }
     groups = {"parties", "foundation_trusts", "icbs", "local_authorities", "system_partners"}
     roots: dict[str, Shape] = {}
