@@ -84,3 +84,11 @@ def test_the_agreement_leaves_the_board_s_procedure_to_its_terms_of_reference(ms
     assert "when the chair or any two Parties ask" not in clauses  # extraordinary meetings too
     assert "from a Party other than the Party of the chair" not in clauses
     assert "are as set out in the Terms of Reference" in clauses
+
+
+def test_the_documents_agree_who_holds_each_party_s_authority(msecc: dict[str, str]) -> None:
+    # a contractual board is not a committee of any party: each party authorises its own members who sit on it
+    for kind in ("cjv", "tor", "sod"):
+        assert "authorised the Community Collaborative Board to take decisions" not in msecc[kind], kind
+        assert "authorises the body shown to take decisions" not in msecc[kind], kind
+        assert "its members of the" in msecc[kind], kind
