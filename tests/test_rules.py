@@ -317,7 +317,16 @@ CASES = [
         "finance.pooled_fund",
         JC,
         [],
+        put("approvals.governors_approval", True),
+    ),
+    case(
+        "R7 any binding arrangement a foundation trust enters, not only a CJV",
+        "R7",
+        W,
+        "legal_form",
+        JC,
         put("finance.pooled_fund", None),
+        put("approvals.governors_approval", True),
     ),
     # R8: committees in common cannot outvote a body
     case(
@@ -348,7 +357,25 @@ CASES = [
         put("decisions.reserved_matters", []),
         put("decisions.reserved_matters", RESERVED),
     ),
+    case(
+        "R13 a deciding board to which nobody delegates",
+        "R13",
+        W,
+        "delegations",
+        JC,
+        put("delegations", []),
+        append("delegations", {"from_party": "EHFT", **JC_DELEGATION}),
+    ),
     # R10: quorum
+    case(
+        "R10 and R1 agree: a party barred from voting is not required for the quorum",
+        "R1",
+        E,
+        "bodies[0].members[4].party",
+        MS,
+        put("legal_form", "joint_committee"),
+        put("bodies[0].members[4].voting", False),  # R1's fix, which R10 then accepts (see the test below)
+    ),
     case(
         "R10 quorum above the voting members",
         "R10",
@@ -553,6 +580,15 @@ CASES = [
         MS,
         put("disputes.tiers[2].name", "Operational resolution"),
         put("disputes.tiers[2].name", "Board resolution"),
+    ),
+    case(
+        "R17 a court as an escalation tier ahead of mediation",
+        "R17",
+        E,
+        "disputes.tiers[1].forum",
+        MS,
+        put("disputes.tiers[1].forum", "the High Court"),
+        put("disputes.tiers[1].forum", "the chief executives of the Parties in dispute"),
     ),
     case(
         "R17 no mediation",
@@ -890,3 +926,10 @@ def test_rules_run_on_fixture_files() -> None:
     assert {f.rule for f in errors_in(findings)} >= {"R1", "R4"}
     fixed = check(load_answers(FIXTURES / "cic_contractual_board.yaml").answers)
     assert errors_in(fixed) == []
+
+
+def test_r10_accepts_r1_s_fix() -> None:
+    """Making the CIC non-voting on a joint committee (R1's fix) does not make R10 ask for its vote back."""
+    fixed = check(variant(MS, put("legal_form", "joint_committee"), put("bodies[0].members[4].voting", False)))
+    assert of("R1", fixed) == []
+    assert [f for f in of("R10", fixed) if f.severity == E] == []

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from ..facts import BINDING_FORMS, BodyFacts, Facts, and_list, format_location, is_member, sentence
+from ..facts import BINDING_FORMS, BodyFacts, Facts, and_list, format_location, is_member, is_nhs_relevant, sentence
 from ..model import Answers, Body, ChairMethod, CostMethod, DecisionRule, LegalForm, PartyRole
 from .registry import Finding, Rule, rule
+
+_COURT = re.compile(r"\b(courts?|tribunal|judge|arbitra\w*)\b", re.IGNORECASE)
+"""A dispute tier that is a court, a tribunal or arbitration: only the final forum may be."""
 
 # ------------------------------------------------------------------------------------------- R10, R11, R17
 
@@ -26,11 +30,16 @@ def _quorum(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
                 f"lower the quorum to at most {len(voters)}, or add voting members",
             )
         if b.quorum.each_party:
+            # a party that may not vote on this body (rule R1: not an NHS relevant body where functions are exercised
+            # jointly) is not required for the quorum, so R10 never asks for a vote R1 forbids
             silent = sorted(
                 {
                     m.party
                     for m in b.members
-                    if m.party not in bf.voting_parties and (p := f.party(m.party)) is not None and is_member(p)
+                    if m.party not in bf.voting_parties
+                    and (p := f.party(m.party)) is not None
+                    and is_member(p)
+                    and not (bf.statutory and not is_nhs_relevant(p))
                 }
             )
             if silent:
@@ -105,6 +114,13 @@ def _disputes(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
         )
     seen: set[str] = set()
     for ti, tier in enumerate(d.tiers):
+        if _COURT.search(tier.forum) or _COURT.search(tier.name):
+            yield r.error(
+                f"The dispute tier '{tier.name}' goes to {tier.forum}, but a court or tribunal can only be the final "
+                "forum, after the escalation stages and mediation.",
+                [("disputes", "tiers", ti, "forum")],
+                "remove the tier and set disputes.final_forum: courts (or arbitration)",
+            )
         if tier.days <= 0:
             yield r.error(
                 f"The dispute tier '{tier.name}' has no positive time limit.",

@@ -192,8 +192,9 @@ def _significant_transaction(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]
     trusts = _indexed(f, f.foundation_trusts)
     arrangements = []
     fields: list[Location] = [("approvals", "governors_approval")]
-    if a.legal_form == LegalForm.CJV:
-        arrangements.append("contractual joint venture")
+    if f.binding and (DocumentKind.CJV in f.documents or DocumentKind.TOR in f.documents):
+        # any binding arrangement a foundation trust enters may be a significant transaction, not only a CJV
+        arrangements.append(f"binding arrangement ({sentence(a.legal_form)})")
         fields.append(("legal_form",))
     if a.finance.pooled_fund is not None:
         arrangements.append("pooled fund")
@@ -286,6 +287,14 @@ def _pooled_fund(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
 
 @rule("R13", "Each delegation names its delegate and basis", "NHS Act 2006; statutory guidance")
 def _delegations(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
+    board = f.board
+    if board is not None and board.decides and not board.delegations and a.bodies[board.index].members:
+        yield r.warning(
+            f"The {board.name} is to take decisions for the parties as {sentence(a.legal_form)}, but no party "
+            "delegates anything to it, so the drafts make it advisory.",
+            [("delegations",), ("bodies", board.index, "remit")],
+            f"add each party's delegation to '{board.id}' under delegations, or make the form an MoU",
+        )
     for di, d in enumerate(a.delegations):
         if d.to_body is not None and f.body(d.to_body) is None:
             yield r.error(
