@@ -92,3 +92,27 @@ def test_the_documents_agree_who_holds_each_party_s_authority(msecc: dict[str, s
         assert "authorised the Community Collaborative Board to take decisions" not in msecc[kind], kind
         assert "authorises the body shown to take decisions" not in msecc[kind], kind
         assert "its members of the" in msecc[kind], kind
+
+
+def test_the_duty_to_co_operate_is_stated_only_for_nhs_bodies(msecc: dict[str, str]) -> None:
+    agreement = msecc["cjv"]
+    assert "EPUT and NELFT, as NHS bodies, intend the Collaborative to support their duty under section 72" in agreement
+    assert "The other Parties are not bound by that duty" in agreement  # Provide is a CIC
+    assert "they intend the Collaborative to support their duties to co-operate" not in agreement
+
+
+def test_significant_transactions_count_the_governors_voting(msecc: dict[str, str]) -> None:
+    for kind in ("cjv", "sod"):
+        assert "more than half of the members of its council of governors voting" in msecc[kind], kind
+        assert "more than half of the voting governors" not in msecc[kind], kind
+
+
+def test_the_mou_defines_the_agreement_between_its_real_parties(msecc: dict[str, str]) -> None:
+    # the MoU's Parties include the ICB, which is not a party to the collaboration agreement
+    assert "“Collaboration Agreement” means the collaboration agreement between EPUT, NELFT and Provide" in msecc["mou"]
+
+
+def test_no_one_executes_a_deed_for_a_party_without_a_power_of_attorney(msecc: dict[str, str]) -> None:
+    agreement = msecc["cjv"]
+    assert "authorises the chair of the Board to execute a Deed of Accession" not in agreement
+    assert "itself or by an attorney it has appointed by deed" in agreement
