@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from fractions import Fraction
 from functools import cached_property
 
 from .model import (
@@ -58,6 +59,8 @@ __all__ = [
     "is_member",
     "is_nhs_relevant",
     "sentence",
+    "share_words",
+    "threshold_met",
 ]
 
 Location = tuple[str | int, ...]
@@ -148,6 +151,43 @@ def and_list(items: Sequence[str], last: str = "and") -> str:
     if len(items) < 2:
         return "".join(items)
     return ", ".join(items[:-1]) + f" {last} " + items[-1]
+
+
+# ------------------------------------------------------------------------------------------- votes
+
+_ORDINALS = {
+    2: "half",
+    3: "third",
+    4: "quarter",
+    5: "fifth",
+    6: "sixth",
+    7: "seventh",
+    8: "eighth",
+    9: "ninth",
+    10: "tenth",
+}
+_COUNTS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+
+
+def share_words(share: Fraction) -> str:
+    """A share of the votes as a lawyer writes it: "two-thirds", "three-quarters"; "62.5%" where no simple
+    fraction says it."""
+    if share.denominator in _ORDINALS and share.numerator < share.denominator:
+        unit = _ORDINALS[share.denominator]
+        return f"{_COUNTS[share.numerator]}-{unit}{'s' if share.numerator > 1 else ''}"
+    percent = share * 100
+    return f"{float(percent):g}%" if (percent * 100).denominator == 1 else f"{share.numerator}/{share.denominator}"
+
+
+def threshold_met(votes_for: int, votes_cast: int, share: Fraction) -> bool:
+    """Whether a proposal carries under "at least <share> of the votes cast", counted exactly (2 of 3 reaches
+    two-thirds; 66.67% would not)."""
+    return votes_cast > 0 and Fraction(votes_for, votes_cast) >= share
+
+
+def majority_met(votes_for: int, votes_cast: int) -> bool:
+    """A simple majority: more than half of the votes cast."""
+    return votes_for * 2 > votes_cast
 
 
 # ------------------------------------------------------------------------------------------- parties

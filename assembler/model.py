@@ -13,9 +13,19 @@ import datetime as dt
 import re
 from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    model_validator,
+)
 
 FORMAT_VERSION = 1
 
@@ -46,6 +56,55 @@ Ident = Annotated[
 Days = Annotated[int, Field(gt=0, le=3650)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+
+_FRACTION_WORDS = {
+    "half": Fraction(1, 2),
+    "one-half": Fraction(1, 2),
+    "two-thirds": Fraction(2, 3),
+    "three-quarters": Fraction(3, 4),
+    "three-fifths": Fraction(3, 5),
+    "four-fifths": Fraction(4, 5),
+}
+
+
+def parse_share(value: Any) -> Fraction:
+    """A share of the votes, exactly: a percentage (75, 66.5, "75%") or a fraction ("2/3", "two-thirds")."""
+    if isinstance(value, Fraction):
+        share = value
+    elif isinstance(value, bool):
+        raise ValueError("give a percentage such as 75, or a fraction such as 2/3")
+    elif isinstance(value, int | float | Decimal):
+        share = Fraction(Decimal(str(value))) / 100
+    elif isinstance(value, str):
+        text = value.strip().lower().replace(" ", "").replace("\u2011", "-")
+        if text in _FRACTION_WORDS:
+            share = _FRACTION_WORDS[text]
+        elif re.fullmatch(r"\d{1,3}/\d{1,3}", text):
+            top, bottom = (int(x) for x in text.split("/"))
+            if bottom == 0:
+                raise ValueError("a fraction cannot have 0 below the line")
+            share = Fraction(top, bottom)
+        elif re.fullmatch(r"\d{1,3}(\.\d{1,2})?%?", text):
+            share = Fraction(Decimal(text.rstrip("%"))) / 100
+        else:
+            raise ValueError("give a percentage such as 75, or a fraction such as 2/3")
+    else:
+        raise ValueError("give a percentage such as 75, or a fraction such as 2/3")
+    if not 0 < share <= 1:
+        raise ValueError("a share of the votes must be more than 0 and at most all of them (100%)")
+    return share
+
+
+def share_answer(share: Fraction) -> int | float | str:
+    """A share as the answers file writes it: a percentage where that is exact (75, 62.5), else "2/3"."""
+    percent = share * 100
+    if (percent * 100).denominator == 1:
+        return int(percent) if percent.denominator == 1 else float(percent)
+    return f"{share.numerator}/{share.denominator}"
+
+
+Share = Annotated[Fraction, BeforeValidator(parse_share), PlainSerializer(share_answer)]
+"""A share of the votes, kept exactly (two-thirds is 2/3, not 66.67%)."""
 
 
 def ask(question: str, help_text: str, **extra: Any) -> dict[str, Any]:
@@ -545,8 +604,13 @@ class Voting(Strict):
             "Consensus is most common; voting rules need protection for the parties that are outvoted.",
         ),
     )
-    threshold_percent: Percent | None = Field(
-        default=None, **ask("What percentage of votes is needed?", "More than 50.", when="qualified_majority")
+    threshold_percent: Share | None = Field(
+        default=None,
+        **ask(
+            "What share of the votes is needed?",
+            "More than half: a percentage such as 75, or an exact fraction such as 2/3 (two-thirds of 3 votes is 2).",
+            when="qualified_majority",
+        ),
     )
     weights: dict[Ref, int] | None = Field(
         default=None,

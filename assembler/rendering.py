@@ -40,9 +40,10 @@ from .facts import (
     is_member,
     is_nhs_relevant,
     sentence,
+    share_words,
 )
 from .library import Clause, DocumentDef, Library
-from .model import CHOICE_HELP, Answers, DocumentForm, DocumentKind, LegalForm, Party, PartyKind
+from .model import CHOICE_HELP, Answers, DocumentForm, DocumentKind, LegalForm, Party, PartyKind, parse_share
 
 __all__ = ["ClauseRenderError", "Unknown", "answers_context", "make_environment", "render_clause"]
 
@@ -347,8 +348,11 @@ def _money(value: Any) -> Any:
 
 
 def _percent(value: Any) -> Any:
+    """A share of the votes as drafted: "75%", or in words where it is a fraction ("two-thirds")."""
     if isinstance(value, Unknown):
         return value
+    if isinstance(value, str) and "/" in value:
+        return share_words(parse_share(value))
     return _number(Decimal(str(value))) + "%"
 
 

@@ -360,3 +360,67 @@ def test_party_reserved_matters_that_name_the_accounts() -> None:
     assert not make(
         parties=TWO, decisions={"party_reserved_matters": ["capital investment"]}
     ).party_reserved_covers_accounts
+
+
+# ----------------------------------------------------------------------------------------------- votes
+
+
+@pytest.mark.parametrize(
+    ("threshold", "votes_for", "votes_cast", "carried"),
+    [
+        ("2/3", 2, 3, True),  # two-thirds of three votes is two: exact, not 66.67%
+        ("2/3", 3, 5, False),
+        ("2/3", 4, 6, True),
+        ("3/4", 3, 4, True),
+        ("3/4", 5, 7, False),
+        ("75", 3, 4, True),
+        ("75%", 2, 3, False),
+        ("two-thirds", 5, 7, True),
+        (66.67, 2, 3, False),  # a rounded percentage is not two-thirds: 2 of 3 is 66.666...%
+    ],
+)
+def test_a_threshold_is_counted_exactly(threshold: Any, votes_for: int, votes_cast: int, carried: bool) -> None:
+    from assembler.facts import threshold_met
+    from assembler.model import Voting
+
+    share = Voting.model_validate({"rule": "qualified_majority", "threshold_percent": threshold}).threshold_percent
+    assert share is not None
+    assert threshold_met(votes_for, votes_cast, share) is carried
+
+
+def test_a_share_is_kept_exactly_and_drafted_in_words() -> None:
+    from fractions import Fraction
+
+    from assembler.facts import share_words
+    from assembler.model import Voting
+
+    voting = Voting.model_validate({"rule": "qualified_majority", "threshold_percent": "2/3"})
+    assert voting.threshold_percent == Fraction(2, 3)
+    assert voting.model_dump(mode="json")["threshold_percent"] == "2/3"  # saved as written, not 66.67
+    assert Voting.model_validate({"threshold_percent": 75}).model_dump(mode="json")["threshold_percent"] == 75
+    assert share_words(Fraction(2, 3)) == "two-thirds"
+    assert share_words(Fraction(3, 4)) == "three-quarters"
+    assert share_words(Fraction(3, 4) + Fraction(1, 100)) == "76%"
+    for bad in ("0", "0/3", "5/4", "lots", True):
+        with pytest.raises(ValueError):
+            Voting.model_validate({"threshold_percent": bad})
+
+
+def test_a_two_thirds_majority_is_drafted_in_words(tmp_path: Path) -> None:
+    from ruamel.yaml import YAML
+
+    from assembler.assembly import build
+
+    from .docx_reading import read
+
+    yaml = YAML()
+    data = yaml.load((ROOT / "answers" / "msecc.yaml").read_text(encoding="utf-8"))
+    data["bodies"][0]["voting"] = {"rule": "qualified_majority", "threshold_percent": "2/3", "casting_vote": False}
+    data["decisions"]["reserved_matters"] = ["admission of a new party"]
+    answers = tmp_path / "msecc.yaml"
+    with answers.open("w", encoding="utf-8") as handle:
+        yaml.dump(data, handle)
+    result = build(answers, out_dir=tmp_path / "out")
+    texts = {c.kind.value: read(p).text() for c, p in zip(result.documents, result.written, strict=True)}
+    assert "at least two-thirds of the votes cast" in texts["tor"]
+    assert "66.67" not in texts["tor"] and "66.67" not in texts["cjv"]

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum, StrEnum
+from fractions import Fraction
 from functools import cache
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -324,6 +325,8 @@ def to_yaml(value: Any) -> Any:
         return value.value
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, Fraction):
+        return m.share_answer(value)
     if isinstance(value, dict):
         return {str(k): to_yaml(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):

@@ -6,7 +6,17 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from ..facts import BINDING_FORMS, BodyFacts, Facts, and_list, format_location, is_member, is_nhs_relevant, sentence
+from ..facts import (
+    BINDING_FORMS,
+    BodyFacts,
+    Facts,
+    and_list,
+    format_location,
+    is_member,
+    is_nhs_relevant,
+    sentence,
+    share_words,
+)
 from ..model import Answers, Body, ChairMethod, CostMethod, DecisionRule, LegalForm, PartyRole
 from .registry import Finding, Rule, rule
 
@@ -263,12 +273,12 @@ def _lead_provider(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
 def _threshold(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
     for bi, b in enumerate(a.bodies):
         v = b.voting
-        if v.rule == DecisionRule.QUALIFIED_MAJORITY and (v.threshold_percent is None or v.threshold_percent <= 50):
-            given = "not given" if v.threshold_percent is None else f"{v.threshold_percent:g}%"
+        if v.rule == DecisionRule.QUALIFIED_MAJORITY and (v.threshold_percent is None or v.threshold_percent <= 0.5):
+            given = "not given" if v.threshold_percent is None else share_words(v.threshold_percent)
             yield r.error(
                 f"{b.name} decides by qualified majority, but the threshold is {given}.",
                 [("bodies", bi, "voting", "threshold_percent")],
-                "set voting.threshold_percent above 50, e.g. 75",
+                "set voting.threshold_percent above half, e.g. 75 or 2/3",
             )
 
 
