@@ -20,6 +20,7 @@ from .docx_writer import write_docx
 from .errors import BuildError, FindingsError, InputError, LibraryError, Problem
 from .facts import Facts
 from .library import Library, load_library
+from .marking import Marking, draft_date
 from .model import DocumentKind
 from .pack import TOOL_DIR, PackWriter, check_targets, manifest_name, os_error
 from .rendering import answers_context, make_environment
@@ -70,12 +71,15 @@ def build(
     out_dir: Path | str | None = None,
     only: Iterable[DocumentKind] | None = None,
     clean: bool = False,
+    final: bool = False,
     pdf: bool = False,
     library: Library | None = None,
     templates: Path | None = None,
     loaded: LoadedAnswers | None = None,
 ) -> BuildResult:
-    """Build the documents for one answers file; raises ``FindingsError`` when the rules find errors."""
+    """Build the documents for one answers file; raises ``FindingsError`` when the rules find errors.
+
+    ``final`` leaves out the draft marking ("Draft (0.2) — date — subject to contract") from every page."""
     answers_path = Path(answers_path)
     loaded = loaded or load_answers(answers_path)
     answers = loaded.answers
@@ -98,6 +102,7 @@ def build(
     suffix = "-clean" if clean else ""
     slug = _slug(answers.collaborative.short_name or answers.collaborative.name)
     facts: Facts = base["facts"]
+    marking = Marking(final=final, date=draft_date(answers, os.environ))
     plan = []
     for kind in DocumentKind:
         if kind not in wanted:
@@ -123,7 +128,9 @@ def build(
 
     outputs: list[tuple[str, bytes]] = []
     with _collection_paused():
-        composed_docs = compose_pack(library, answers, findings, env=env, kinds=wanted, clean=clean, base_context=base)
+        composed_docs = compose_pack(
+            library, answers, findings, env=env, kinds=wanted, clean=clean, base_context=base, marking=marking
+        )
         for kind, doc, name in plan:
             composed = composed_docs[kind]
             properties = {

@@ -13,6 +13,7 @@ from . import markup
 from .docmodel import Block, BlockKind, Run, RunKind, text_runs
 from .errors import LibraryError, Problem
 from .library import Clause, DocumentDef, Library
+from .marking import Marking, format_date, reference
 from .model import Answers, DocumentKind
 from .rendering import (
     GOVERNING_ANCHORS,
@@ -142,6 +143,7 @@ def compose_document(
     env: ImmutableSandboxedEnvironment,
     clean: bool = False,
     base_context: dict[str, Any] | None = None,
+    marking: Marking | None = None,
 ) -> ComposedDocument:
     """Everything one document contains, numbered, with what was included and why."""
     context = answers_context(answers, doc, base=base_context)
@@ -209,7 +211,7 @@ def compose_document(
     composed = ComposedDocument(
         definition=doc,
         blocks=blocks,
-        cover=_cover(answers, doc, context),
+        cover=_cover(answers, doc, context, marking or Marking()),
         included=included,
         excluded=excluded,
         placeholders=list(dict.fromkeys(placeholders)),
@@ -286,6 +288,7 @@ def compose_pack(
     kinds: Iterable[DocumentKind],
     clean: bool = False,
     base_context: dict[str, Any] | None = None,
+    marking: Marking | None = None,
 ) -> dict[DocumentKind, ComposedDocument]:
     """The documents of one pack, composed together: the governing document first, so that the others can name
     the clauses in which it states the pack's order of precedence and variation regime ("clause 1.3 of the
@@ -307,7 +310,9 @@ def compose_pack(
         context = base
         if kind is not governing and numbers is not None:
             context = {**base, "pack": {**base["pack"], **pack_context(facts, numbers)}}
-        composed[kind] = compose_document(library, doc, answers, findings, env=env, clean=clean, base_context=context)
+        composed[kind] = compose_document(
+            library, doc, answers, findings, env=env, clean=clean, base_context=context, marking=marking
+        )
         if kind is governing and kind in GOVERNING_ANCHORS:
             found = [composed[kind].anchors.get(a) for a in GOVERNING_ANCHORS[kind]]
             numbers = tuple(a.number if a else "[●]" for a in found)  # type: ignore[assignment]
@@ -391,16 +396,29 @@ def _expand_definitions(
     return ordered
 
 
-def _cover(answers: Answers, doc: DocumentDef, context: dict[str, Any]) -> dict[str, Any]:
+def _cover(answers: Answers, doc: DocumentDef, context: dict[str, Any], marking: Marking) -> dict[str, Any]:
     kind = DocumentKind(doc.kind)
     choice = answers.documents.get(kind)
     date = answers.collaborative.effective_date
+    names = [p["name"] for p in context["doc"]["parties"]]
     return {
         "title": doc.title,
         "collaborative": answers.collaborative.name,
-        "parties": [p["name"] for p in context["doc"]["parties"]],
-        "date": f"{date.day} {date:%B %Y}" if date else None,
+        "parties": _cover_parties(names),
+        "date": format_date(date) if date else None,
         "version": choice.version,
-        "status": "DRAFT",
+        "status": marking.status(),
+        "marking": marking.header(doc, choice.version),
+        "reference": reference(answers.collaborative.short_name or answers.collaborative.name, doc, choice.version),
         "form": "Deed" if choice.form.value == "deed" else "",
     }
+
+
+COVER_LINES = 10
+"""Up to this many parties the cover names one a line; more share one paragraph, so the cover stays one page."""
+
+
+def _cover_parties(names: list[str]) -> list[str]:
+    if len(names) <= COVER_LINES:
+        return names
+    return ["; ".join(names[:-1]) + " and " + names[-1]]

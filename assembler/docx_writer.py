@@ -68,6 +68,11 @@ def _column_widths(block: Block, total: int) -> list[int]:
 _CHAR_WIDTH = 115  # an average character of the 10-11 pt house font, in twentieths of a point
 
 
+def toc_bookmark(index: int) -> str:
+    """The bookmark on the heading of the contents list's entry ``index`` (Word's own prefix for them)."""
+    return f"_Toc{index + 1:08d}"
+
+
 def bookmark_name(anchor: str) -> str:
     """A Word bookmark name for an anchor: hidden (``_Ref``), at most 40 characters, letters/digits/_ only."""
     name = "_Ref_" + re.sub(r"[^A-Za-z0-9]", "_", anchor)
@@ -84,6 +89,7 @@ class _BodyWriter:
         self.numbering = numbering
         self.doc = composed
         self.bookmark_id = 0
+        self.toc_entries = 0
         self.num_id = LEGAL_LIST_ID
         self.next_num_id = max((int(n.get(_w("numId"))) for n in numbering.iter(_w("num"))), default=3) + 1
 
@@ -148,13 +154,17 @@ class _BodyWriter:
         self.text(p, anchor.number)
         self.field_char(p, "end")
 
-    def bookmarked(self, p: Any, anchors: list[str], runs: list[Run], section: str) -> None:
+    def bookmarked(self, p: Any, anchors: list[str], runs: list[Run], section: str, *, toc: bool = False) -> None:
         ids = []
         section = section or ""
         scoped = [f"{a}@{section}" for a in anchors] if section else anchors
-        for anchor in scoped:
+        names = [bookmark_name(anchor) for anchor in scoped]
+        if toc:  # the next entry of the contents list points here
+            names.append(toc_bookmark(self.toc_entries))
+            self.toc_entries += 1
+        for name in names:
             self.bookmark_id += 1
-            _el(p, "bookmarkStart", id=str(self.bookmark_id), name=bookmark_name(anchor))
+            _el(p, "bookmarkStart", id=str(self.bookmark_id), name=name)
             ids.append(self.bookmark_id)
         self.runs(p, runs, section)
         for bid in reversed(ids):
@@ -175,19 +185,23 @@ class _BodyWriter:
 
     # -- document parts
     def contents(self) -> None:
+        """The contents list: one entry a heading, written in, with a PAGEREF to the heading's bookmark.
+
+        The writer cannot paginate, so each page number's cached result is left empty: LibreOffice computes it
+        when it lays the document out (the PDF shows it), Word when the list's fields are updated (F9, or on
+        printing). There is no TOC field around the entries: LibreOffice would keep such a list as it was
+        written, without page numbers, and Word would offer to rebuild it from the heading styles."""
         if not self.doc.toc:
             return
         self.text(self.paragraph("ContentsTitle"), "Contents")
-        last = len(self.doc.toc) - 1
         for index, (number, title) in enumerate(self.doc.toc):
             p = self.paragraph(TOC_STYLE)
-            if index == 0:
-                self.field_char(p, "begin")
-                self.instruction(p, ' TOC \\o "1-1" \\h \\z \\u ')
-                self.field_char(p, "separate")
             self.text(p, f"{number}\t{title}" if number else title)
-            if index == last:
-                self.field_char(p, "end")
+            _el(_el(p, "r"), "tab")
+            self.field_char(p, "begin")
+            self.instruction(p, f" PAGEREF {toc_bookmark(index)} \\h ")
+            self.field_char(p, "separate")
+            self.field_char(p, "end")
         self.page_break()
 
     def warnings(self) -> None:
@@ -208,7 +222,7 @@ class _BodyWriter:
         # In the body the Clause styles carry the legal list; a schedule names its own restarted list instance.
         if kind is BlockKind.HEADING:
             p = self.paragraph("Clause1", (self.num_id, 0) if self.num_id != LEGAL_LIST_ID else None)
-            self.bookmarked(p, block.anchors, block.runs, section)
+            self.bookmarked(p, block.anchors, block.runs, section, toc=not section)
         elif kind is BlockKind.NUMBERED:
             level_num = (self.num_id, block.level - 1) if self.num_id != LEGAL_LIST_ID else None
             p = self.paragraph(f"Clause{block.level}", level_num)
@@ -243,7 +257,7 @@ class _BodyWriter:
         elif kind is BlockKind.SCHEDULE:
             if block.runs:
                 self.num_id = self.restart_list()
-                self.bookmarked(self.paragraph("ScheduleTitle"), block.anchors, block.runs, "")
+                self.bookmarked(self.paragraph("ScheduleTitle"), block.anchors, block.runs, "", toc=True)
         elif kind is BlockKind.TABLE:
             self.table(block)
 
