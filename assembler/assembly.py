@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .answers_file import LoadedAnswers, load_answers
 from .compose import ComposedDocument, compose_pack
+from .diagram import draw
 from .docx_writer import write_docx
 from .errors import BuildError, FindingsError, InputError, LibraryError, Problem
 from .facts import Facts
@@ -41,6 +42,8 @@ class BuildResult:
     pdfs: list[Path] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     pdf_message: str = ""
+    diagram_message: str = ""  # drawn, or why not (Graphviz missing): one line for the user
+    diagrams: list[Path] = field(default_factory=list)  # the governance diagram beside the pack (SVG, PNG)
     skipped: list[str] = field(default_factory=list)  # documents asked for but switched off in the answers
 
 
@@ -103,6 +106,8 @@ def build(
     slug = _slug(answers.collaborative.short_name or answers.collaborative.name)
     facts: Facts = base["facts"]
     marking = Marking(final=final, date=draft_date(answers, os.environ))
+    diagram, result.diagram_message = draw(facts)
+    pictures = [(f"{slug}-governance{kind}", data) for kind, data in diagram.files()] if diagram else []
     plan = []
     for kind in DocumentKind:
         if kind not in wanted:
@@ -122,7 +127,7 @@ def build(
             )
         plan.append((kind, doc, f"{slug}-{doc.file_name}{suffix}.docx"))
     report_name = f"assembly-report{suffix}.json"
-    names = [name for _, _, name in plan] + [report_name, manifest_name(suffix)]
+    names = [name for _, _, name in plan] + [name for name, _ in pictures] + [report_name, manifest_name(suffix)]
     names += [name.removesuffix(".docx") + ".pdf" for _, _, name in plan] if pdf else []
     check_targets(out, names)  # a name too long, or a folder in the way: stop before the work, not after
 
@@ -142,7 +147,7 @@ def build(
                 "assembler.placeholders": str(len(composed.placeholders)),
                 "assembler.clean": "yes" if clean else "no",
             }
-            data = write_docx(composed, templates / doc.template, properties=properties, clean=clean)
+            data = write_docx(composed, templates / doc.template, properties=properties, clean=clean, figure=diagram)
             outputs.append((name, data))
             result.documents.append(composed)
 
@@ -150,8 +155,9 @@ def build(
     # holds either the whole new pack or, if the build fails or is stopped, the whole old one.
     result.written = [out / name for name, _ in outputs]
     with PackWriter(out, manifest=manifest_name(suffix)) as pack:
-        for name, data in outputs:
+        for name, data in outputs + pictures:  # the documents, and the diagram beside them
             pack.stage(name, data)
+        result.diagrams = [out / name for name, _ in pictures]
         pdf_note: str | None = None
         if pdf:
             pdf_note = convert_to_pdf([pack.staging / name for name, _ in outputs], pack.staging)
@@ -169,6 +175,7 @@ def build(
             findings=findings,
             clean=clean,
             pdf=pdf_note,
+            diagram={"files": [p.name for p in result.diagrams], "message": result.diagram_message},
         )
         pack.stage(report_name, report_json(report).encode("utf-8"))
         pack.stage(f"{TOOL_DIR}/answers{suffix}.yaml", source)

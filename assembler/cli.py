@@ -138,6 +138,10 @@ def build(
         sys.exit(1)
     for path in [*result.written, *result.pdfs]:
         click.echo(f"wrote {path}")
+    for path in result.diagrams:
+        click.echo(f"wrote {path}")
+    if not result.diagrams and result.diagram_message:
+        click.echo(result.diagram_message)  # one line: what was skipped and how to install it
     for line in result.skipped:
         click.echo(line)
     if result.report_path is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from lxml import etree
 
 from .compose import ComposedDocument
+from .diagram import Diagram
 from .docmodel import Block, BlockKind, Run, RunKind
 from .errors import LibraryError, Problem
 from .ooxml import add, qn, xml_text
@@ -83,11 +85,27 @@ def bookmark_name(anchor: str) -> str:
     return name
 
 
+EMU_PER_INCH = 914400
+FIGURE_MAX = (6.0, 8.0)  # inches: the text's width (less a margin) and most of a page's height
+
+
+def figure_size(pixels: tuple[int, int], dpi: int) -> tuple[int, int]:
+    """A picture's width and height in EMU: its natural size at ``dpi``, shrunk to fit the page if need be."""
+    width, height = pixels[0] / dpi, pixels[1] / dpi
+    scale = min(1.0, FIGURE_MAX[0] / width, FIGURE_MAX[1] / height)
+    return round(width * scale * EMU_PER_INCH), round(height * scale * EMU_PER_INCH)
+
+
 class _BodyWriter:
-    def __init__(self, body: Any, numbering: Any, composed: ComposedDocument) -> None:
+    def __init__(
+        self, body: Any, numbering: Any, composed: ComposedDocument, part: Any, figure: Diagram | None
+    ) -> None:
         self.body = body
         self.numbering = numbering
         self.doc = composed
+        self.part = part  # the document part, which holds the pictures
+        self.figure = figure
+        self.figures = 0
         self.bookmark_id = 0
         self.toc_entries = 0
         self.num_id = LEGAL_LIST_ID
@@ -260,6 +278,35 @@ class _BodyWriter:
                 self.bookmarked(self.paragraph("ScheduleTitle"), block.anchors, block.runs, "", toc=True)
         elif kind is BlockKind.TABLE:
             self.table(block)
+        elif kind is BlockKind.FIGURE:
+            self.picture(block)
+
+    def picture(self, block: Block) -> None:
+        """The governance diagram, centred, then its caption "Figure 1: ..." (a SEQ field, as Word numbers them).
+        Without a drawn diagram (Graphviz missing) there is no figure at all: the build has said so."""
+        if self.figure is None:
+            return
+        from docx.shared import Emu
+
+        from .diagram import PNG_DPI
+
+        self.figures += 1
+        width, height = figure_size(self.figure.size, PNG_DPI)
+        inline = self.part.new_pic_inline(io.BytesIO(self.figure.png), Emu(width), Emu(height))
+        doc_pr = inline.find(qn("wp:docPr"))
+        doc_pr.set("name", f"Figure {self.figures}")
+        doc_pr.set("descr", f"Diagram: {block.plain()}")  # the alternative text a screen reader gives
+        inline.find(".//" + qn("pic:cNvPr")).set("name", f"governance-{self.figures}.png")
+        add(add(self.paragraph("Figure"), "w:r"), "w:drawing").append(inline)
+        caption = self.paragraph("Caption")
+        self.text(caption, "Figure ")
+        self.field_char(caption, "begin")
+        self.instruction(caption, " SEQ Figure \\* ARABIC ")
+        self.field_char(caption, "separate")
+        self.text(caption, str(self.figures))
+        self.field_char(caption, "end")
+        self.text(caption, ": ")
+        self.runs(caption, block.runs, block.section)
 
     def table(self, block: Block) -> None:
         tbl = _el(self.body, "tbl")
@@ -326,8 +373,10 @@ def write_docx(
     *,
     properties: dict[str, str],
     clean: bool,
+    figure: Diagram | None = None,
 ) -> bytes:
-    """The finished .docx as bytes (deterministic for the same input)."""
+    """The finished .docx as bytes (deterministic for the same input); ``figure`` is the governance diagram
+    that a ``FIGURE:`` line of a clause shows."""
     from docxtpl import DocxTemplate, RichText
     from markupsafe import Markup
 
@@ -349,7 +398,7 @@ def write_docx(
     if marker is None:
         raise LibraryError(problems=[Problem(str(template), "", "no {{p body }} paragraph", "recreate the template")])
     container = etree.Element(_w("body"))
-    writer = _BodyWriter(container, tpl.docx.part.numbering_part.element, composed)
+    writer = _BodyWriter(container, tpl.docx.part.numbering_part.element, composed, tpl.docx.part, figure)
     writer.contents()
     if not clean:
         writer.warnings()

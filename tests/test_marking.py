@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from assembler.errors import InputError
 from assembler.marking import Marking, draft_date, format_date
 
 from .docx_reading import Docx, read, w
+from .optional_tools import need_office
 
 ROOT = Path(__file__).resolve().parent.parent
 MSECC = ROOT / "answers" / "msecc.yaml"
@@ -136,15 +136,11 @@ def test_signature_lines_align_with_the_text(drafts: dict[str, Docx]) -> None:
 
 
 def test_pdf_contents_show_page_numbers_and_the_cover_has_no_running_header(tmp_path: Path) -> None:
-    import os
     import subprocess
 
     from assembler.assembly import convert_to_pdf
 
-    if shutil.which("soffice") is None or shutil.which("pdftotext") is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must install libreoffice-writer-nogui and poppler-utils")
-        pytest.skip("LibreOffice or pdftotext not installed")
+    need_office()
     result = build(_with_draft_date(tmp_path, "2025-03-07"), out_dir=tmp_path / "out", only=["cjv"])  # type: ignore[list-item]
     convert_to_pdf(result.written, tmp_path / "out")
     pdf = result.written[0].with_suffix(".pdf")
