@@ -400,11 +400,12 @@ def _cover(answers: Answers, doc: DocumentDef, context: dict[str, Any], marking:
     kind = DocumentKind(doc.kind)
     choice = answers.documents.get(kind)
     date = answers.collaborative.effective_date
-    names = [p["name"] for p in context["doc"]["parties"]]
+    parties, party_size = cover_parties([p["name"] for p in context["doc"]["parties"]])
     return {
         "title": doc.title,
         "collaborative": answers.collaborative.name,
-        "parties": _cover_parties(names),
+        "parties": parties,
+        "party_size": party_size,
         "date": format_date(date) if date else None,
         "version": choice.version,
         "status": marking.status(),
@@ -416,9 +417,18 @@ def _cover(answers: Answers, doc: DocumentDef, context: dict[str, Any], marking:
 
 COVER_LINES = 10
 """Up to this many parties the cover names one a line; more share one paragraph, so the cover stays one page."""
+COVER_LIST_ROOM = 226_500
+"""Room for the cover's list of parties: characters times the square of the font size (points) that fit between
+the title and the version line (about 330 pt of the page's height, 16 cm wide, at 0.55 em a character)."""
+COVER_SMALLEST = 6  # points; a list that would need smaller type is replaced by a reference to the parties clause
 
 
-def _cover_parties(names: list[str]) -> list[str]:
+def cover_parties(names: list[str]) -> tuple[list[str], int | None]:
+    """The parties as the cover lists them, and the font size (points) the list needs, if smaller than usual."""
     if len(names) <= COVER_LINES:
-        return names
-    return ["; ".join(names[:-1]) + " and " + names[-1]]
+        return names, None
+    joined = "; ".join(names[:-1]) + " and " + names[-1]
+    size = min(12, int((COVER_LIST_ROOM / len(joined)) ** 0.5))
+    if size < COVER_SMALLEST:
+        return [f"the {len(names)} parties named in the parties clause"], None
+    return [joined], size

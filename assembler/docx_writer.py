@@ -49,14 +49,46 @@ TEXT_WIDTH = 9070  # twentieths of a point between the house template's margins 
 TABLE_INDENT = {3: 1800}  # a table under a level-3 clause starts where that clause's text does (house template)
 
 
+def word_width(word: str, *, bold: bool = False) -> int:
+    """How wide a word prints in the house font (11 pt), in twentieths of a point, erring wide.
+
+    Measured against Arial's advance widths and the wider DejaVu Sans that LibreOffice falls back to where
+    Arial is missing: capitals are about half as wide again as lower-case letters, so "LSCFT" needs more room
+    than "trust" — counting characters alone broke short names in capitals across two lines."""
+    width = 0
+    for char in word:
+        if char.isupper():
+            width += 170
+        elif char.isdigit():
+            width += 135
+        elif char.isalpha():
+            width += 125 if char not in "ilfjtr" else 75
+        else:
+            width += 80
+    return width * 11 // 10 if bold else width
+
+
+CELL_MARGINS = 216 + 60  # the table style's left and right cell margins (108 each), and a little air
+LONG_WORD = 24  # a longer "word" (a web address, say) may break: it must not take the whole table's width
+
+
 def _column_widths(block: Block, total: int) -> list[int]:
-    """Column widths: each wide enough for its longest word, the rest shared by how much each column says."""
+    """Column widths: each wide enough for its widest word (so no short name breaks inside a word), the rest
+    shared by how much each column says."""
     columns = max(len(row) for row in block.rows)
     minimum, weight = [], []
     for index in range(columns):
-        texts = ["".join(r.text for r in row[index]) for row in block.rows if index < len(row)]
-        longest_word = max((len(word) for text in texts for word in text.split()), default=4)
-        minimum.append((longest_word + 2) * _CHAR_WIDTH)
+        cells = [
+            (row_index == 0, text)  # the header row is bold
+            for row_index, row in enumerate(block.rows)
+            if index < len(row) and (text := "".join(r.text for r in row[index]))
+        ]
+        widest = max(
+            (word_width(word[:LONG_WORD], bold=bold) for bold, text in cells for word in text.split()),
+            default=word_width("[●]"),
+        )
+        minimum.append(widest + CELL_MARGINS)
+        texts = [text for _bold, text in cells]
         weight.append(sum(len(text) for text in texts) / max(len(texts), 1) + 1)
     spare = total - sum(minimum)
     if spare < 0:  # too many columns for the page: shrink them all alike
@@ -65,9 +97,6 @@ def _column_widths(block: Block, total: int) -> list[int]:
         widths = [m + int(spare * w / sum(weight)) for m, w in zip(minimum, weight, strict=True)]
     widths[-1] += total - sum(widths)
     return widths
-
-
-_CHAR_WIDTH = 115  # an average character of the 10-11 pt house font, in twentieths of a point
 
 
 def toc_bookmark(index: int) -> str:
@@ -388,7 +417,9 @@ def write_docx(
     cover = composed.cover
     date = RichText(cover["date"]) if cover["date"] else RichText("[●]", style=PLACEHOLDER_STYLE)
     status = cover["status"] + (" · clean copy" if clean else "")
-    context = {**cover, "date": date, "status": status, "body": Markup(_BODY_MARKER)}
+    size = cover["party_size"]  # a long list of parties in smaller type, so that the cover stays one page
+    parties = [RichText(name, size=size * 2) if size else RichText(name) for name in cover["parties"]]
+    context = {**cover, "parties": parties, "date": date, "status": status, "body": Markup(_BODY_MARKER)}
     tpl.render(context, jinja_env=_cover_environment())
 
     # The body is built straight into the rendered document, in place of the marker paragraph that

@@ -205,7 +205,7 @@ def build() -> bytes:
     cover("relating to the {{ collaborative }}")
     cover("between")
     cover("{%p for p in parties %}")
-    cover("{{ p }}")
+    cover("{{r p }}")  # RichText: a long list of parties is set in smaller type
     cover("{%p endfor %}")
     cover("Version {{ version }} · {{ status }}")
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
