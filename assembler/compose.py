@@ -12,7 +12,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from . import markup
 from .docmodel import Block, BlockKind, Run, RunKind, text_runs
 from .errors import LibraryError, Problem
+from .grammar import PROPER_NAMES
 from .library import Clause, DocumentDef, Library
+from .lists import agree_definitions, agree_lists
 from .marking import Marking, format_date, reference
 from .model import Answers, DocumentKind
 from .rendering import (
@@ -200,6 +202,7 @@ def compose_document(
         add(doc.execution, "")
 
     defined = _expand_definitions(blocks, terms, library, doc, env, context, placeholders)
+    agree_lists(blocks, proper=[*context["facts"].proper_names, *PROPER_NAMES])
     if clean:
         blocks = [b for b in blocks if b.kind is not BlockKind.NOTE]
     anchors = number_blocks(blocks)
@@ -392,6 +395,7 @@ def _expand_definitions(
     level = blocks[marker].level
     clause_id = blocks[marker].clause_id
     entries = [Block(BlockKind.DEFINITION, rendered[t], level=level, term=t, clause_id=clause_id) for t in ordered]
+    agree_definitions(entries)
     blocks[marker : marker + 1] = entries
     return ordered
 

@@ -288,8 +288,7 @@ class _BodyWriter:
             first = block.plain().lstrip()
             joiner = " " if first.startswith(("has the meaning", "includes", "means")) else " means "
             self.text(p, joiner)
-            self.runs(p, block.runs, section)
-            self.text(p, ";")
+            self.runs(p, block.runs, section)  # ending with ";", the last with "." (lists.agree_definitions)
         elif kind is BlockKind.TITLE:
             self.runs(self.paragraph("PartTitle"), block.runs, section)
         elif kind is BlockKind.SUBTITLE:
