@@ -14,7 +14,6 @@ from .docmodel import Block, BlockKind, Run, RunKind, text_runs
 from .errors import LibraryError, Problem
 from .grammar import PROPER_NAMES
 from .library import Clause, DocumentDef, Library
-from .lists import agree_definitions, agree_lists
 from .marking import Marking, format_date, reference
 from .model import Answers, DocumentKind
 from .rendering import (
@@ -27,6 +26,7 @@ from .rendering import (
     unit_context,
 )
 from .rules import Finding, Severity, concerns
+from .wording import agree_counts, agree_definitions, agree_lists
 
 __all__ = ["ComposedDocument", "IncludedClause", "compose_document", "compose_pack"]
 
@@ -203,6 +203,7 @@ def compose_document(
 
     defined = _expand_definitions(blocks, terms, library, doc, env, context, placeholders)
     agree_lists(blocks, proper=[*context["facts"].proper_names, *PROPER_NAMES])
+    agree_counts(blocks)
     if clean:
         blocks = [b for b in blocks if b.kind is not BlockKind.NOTE]
     anchors = number_blocks(blocks)

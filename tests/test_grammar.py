@@ -112,3 +112,24 @@ def test_answers_in_any_case_and_punctuation_make_lists_that_agree(tmp_path: Pat
     assert "Mid and South Essex resources used well;" in items
     assert "health equality and equitable access; and" in items
     assert "improved staff experience and retention." in items
+
+
+def test_a_count_of_one_takes_the_singular(tmp_path: Path) -> None:
+    text = (ROOT / "answers" / "msecc.yaml").read_text(encoding="utf-8")
+    for old, new in (
+        ("initial_term_years: null", "initial_term_years: 1"),
+        ("review_months: 12\n", "review_months: 1\n"),
+        ("exit_notice_months: 12", "exit_notice_months: 1"),
+        ("forum: the Joint Operational Group, days: 10", "forum: the Joint Operational Group, days: 1"),
+        ("notice_days: 5", "notice_days: 1"),
+    ):
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    answers = tmp_path / "msecc.yaml"
+    answers.write_text(text, encoding="utf-8")
+    assert not lint_pack(answers, tmp_path / "out")
+    agreement = "\n".join(p.text for p in read(next((tmp_path / "out").glob("*agreement.docx"))).paragraphs)
+    assert "one (1) year from the Commencement Date" in agreement or "one (1) year" in agreement
+    assert "one (1) month's written notice" in agreement
+    assert "one (1) Business Day after" in agreement
+    assert "one (1) years" not in agreement and "one (1) Business Days" not in agreement

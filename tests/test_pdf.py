@@ -62,7 +62,6 @@ def test_libreoffice_renders_numbers_references_and_parties(answers: Path, tmp_p
             assert re.search(r"^\s*\(i\)\s", text, re.M), "no (i)-level number in the agreement"
 
 
-
 @pytest.mark.timeout(300)
 def test_pdfs_join_the_pack_and_never_write_through_a_link(tmp_path: Path) -> None:
     _need_office()

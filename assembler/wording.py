@@ -1,4 +1,5 @@
-"""List agreement: the items of every list in a document read alike, whatever the answers put in them.
+"""Wording that agrees with the answers, whatever they say: lists alike in case and punctuation, and counts
+with their nouns ("one (1) month", "two (2) months").
 
 A list is the run of numbered items one level below a lead-in that ends with a colon ("The services are:").
 Each item completes the lead-in, so it starts in lower case — unless it starts with a name, a defined term or an
@@ -107,3 +108,35 @@ def agree_definitions(entries: list[Block]) -> None:
     """The definitions list: each definition ends with ";", the last with "." (in place)."""
     for position, entry in enumerate(entries):
         _end_with(entry, "." if position == len(entries) - 1 else ";")
+
+
+_ONE = re.compile(r"(?<![\w-])(?:one \(1\)|1)\s+$")
+_ONE_NOUN = re.compile(
+    r"(?<![\w-])(?P<one>one \(1\)|1)\s+(?P<noun>years|months|weeks|days|members|parties|votes|stages)(?P<own>')?(?![\w])"
+)
+_SINGULAR = {"parties": "party"}
+
+
+def _singular_noun(m: re.Match[str]) -> str:
+    noun = m.group("noun")
+    singular = _SINGULAR.get(noun, noun[:-1])
+    possessive = "'s" if m.group("own") else ""
+    return f"{m.group('one')} {singular}{possessive}"
+
+
+def agree_counts(blocks: list[Block]) -> None:
+    """A count of one takes the singular: "one (1) months' notice" reads "one (1) month's notice", and "one (1)
+    [[Business Day|Business Days]]" shows the term itself, "Business Day" (in place)."""
+    for block in blocks:
+        runs = block.runs
+        for index, run in enumerate(runs):
+            if run.kind is RunKind.TEXT and _ONE_NOUN.search(run.text):
+                runs[index] = run = replace(run, text=_ONE_NOUN.sub(_singular_noun, run.text))
+            if (
+                run.kind is RunKind.TEXT
+                and _ONE.search(run.text)
+                and index + 1 < len(runs)
+                and runs[index + 1].kind is RunKind.TERM
+                and runs[index + 1].text != runs[index + 1].value
+            ):
+                runs[index + 1] = replace(runs[index + 1], text=runs[index + 1].value)
