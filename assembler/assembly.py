@@ -107,7 +107,8 @@ def build(
     facts: Facts = base["facts"]
     marking = Marking(final=final, date=draft_date(answers, os.environ))
     diagram, result.diagram_message = draw(facts)
-    pictures = [(f"{slug}-governance{kind}", data) for kind, data in diagram.files()] if diagram else []
+    # the diagram beside the documents, named like them (a clean pack has its own copy: packs never share a file)
+    pictures = [(f"{slug}-governance{suffix}{ext}", data) for ext, data in diagram.files()] if diagram else []
     plan = []
     for kind in DocumentKind:
         if kind not in wanted:
