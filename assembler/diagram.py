@@ -109,9 +109,7 @@ def governance_graph(facts: Facts) -> str:
     a = facts.answers
     bodies = facts.bodies
     body_node = {b.id: f"body{i + 1}" for i, b in enumerate(bodies)}
-    seated = {m.party for b in bodies for m in b.members}
-    delegating = {d.from_party for d in a.delegations}
-    parties = [p for p in a.parties if p in facts.members or p.short_name in seated | delegating]
+    parties = facts.structure_parties
     party_node = {p.short_name: f"party{i + 1}" for i, p in enumerate(parties)}
 
     lines = [

@@ -463,6 +463,14 @@ class Facts:
         return next((b for b in self.bodies if b.parent is None), None)
 
     @cached_property
+    def structure_parties(self) -> tuple[Party, ...]:
+        """The parties in the governance structure: the members, and any other party that sits on a body or
+        delegates to one (in the answers' order)."""
+        seated = {m.party for b in self.answers.bodies for m in b.members}
+        delegating = {d.from_party for d in self.answers.delegations}
+        return tuple(p for p in self.answers.parties if is_member(p) or p.short_name in seated | delegating)
+
+    @cached_property
     def deciding_bodies(self) -> tuple[BodyFacts, ...]:
         return tuple(b for b in self.bodies if b.deciding)
 
