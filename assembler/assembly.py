@@ -16,10 +16,12 @@ from pathlib import Path
 
 from .answers_file import LoadedAnswers, load_answers
 from .compose import ComposedDocument, compose_pack
+from .diagram import draw
 from .docx_writer import write_docx
 from .errors import BuildError, FindingsError, InputError, LibraryError, Problem
 from .facts import Facts
 from .library import Library, load_library
+from .marking import Marking, draft_date
 from .model import DocumentKind
 from .pack import TOOL_DIR, PackWriter, check_targets, manifest_name, os_error
 from .rendering import answers_context, make_environment
@@ -40,6 +42,8 @@ class BuildResult:
     pdfs: list[Path] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     pdf_message: str = ""
+    diagram_message: str = ""  # drawn, or why not (Graphviz missing): one line for the user
+    diagrams: list[Path] = field(default_factory=list)  # the governance diagram beside the pack (SVG, PNG)
     skipped: list[str] = field(default_factory=list)  # documents asked for but switched off in the answers
 
 
@@ -70,12 +74,15 @@ def build(
     out_dir: Path | str | None = None,
     only: Iterable[DocumentKind] | None = None,
     clean: bool = False,
+    final: bool = False,
     pdf: bool = False,
     library: Library | None = None,
     templates: Path | None = None,
     loaded: LoadedAnswers | None = None,
 ) -> BuildResult:
-    """Build the documents for one answers file; raises ``FindingsError`` when the rules find errors."""
+    """Build the documents for one answers file; raises ``FindingsError`` when the rules find errors.
+
+    ``final`` leaves out the draft marking ("Draft (0.2) — date — subject to contract") from every page."""
     answers_path = Path(answers_path)
     loaded = loaded or load_answers(answers_path)
     answers = loaded.answers
@@ -98,6 +105,10 @@ def build(
     suffix = "-clean" if clean else ""
     slug = _slug(answers.collaborative.short_name or answers.collaborative.name)
     facts: Facts = base["facts"]
+    marking = Marking(final=final, date=draft_date(answers, os.environ))
+    diagram, result.diagram_message = draw(facts)
+    # the diagram beside the documents, named like them (a clean pack has its own copy: packs never share a file)
+    pictures = [(f"{slug}-governance{suffix}{ext}", data) for ext, data in diagram.files()] if diagram else []
     plan = []
     for kind in DocumentKind:
         if kind not in wanted:
@@ -117,13 +128,15 @@ def build(
             )
         plan.append((kind, doc, f"{slug}-{doc.file_name}{suffix}.docx"))
     report_name = f"assembly-report{suffix}.json"
-    names = [name for _, _, name in plan] + [report_name, manifest_name(suffix)]
+    names = [name for _, _, name in plan] + [name for name, _ in pictures] + [report_name, manifest_name(suffix)]
     names += [name.removesuffix(".docx") + ".pdf" for _, _, name in plan] if pdf else []
     check_targets(out, names)  # a name too long, or a folder in the way: stop before the work, not after
 
     outputs: list[tuple[str, bytes]] = []
     with _collection_paused():
-        composed_docs = compose_pack(library, answers, findings, env=env, kinds=wanted, clean=clean, base_context=base)
+        composed_docs = compose_pack(
+            library, answers, findings, env=env, kinds=wanted, clean=clean, base_context=base, marking=marking
+        )
         for kind, doc, name in plan:
             composed = composed_docs[kind]
             properties = {
@@ -135,7 +148,7 @@ def build(
                 "assembler.placeholders": str(len(composed.placeholders)),
                 "assembler.clean": "yes" if clean else "no",
             }
-            data = write_docx(composed, templates / doc.template, properties=properties, clean=clean)
+            data = write_docx(composed, templates / doc.template, properties=properties, clean=clean, figure=diagram)
             outputs.append((name, data))
             result.documents.append(composed)
 
@@ -143,8 +156,9 @@ def build(
     # holds either the whole new pack or, if the build fails or is stopped, the whole old one.
     result.written = [out / name for name, _ in outputs]
     with PackWriter(out, manifest=manifest_name(suffix)) as pack:
-        for name, data in outputs:
+        for name, data in outputs + pictures:  # the documents, and the diagram beside them
             pack.stage(name, data)
+        result.diagrams = [out / name for name, _ in pictures]
         pdf_note: str | None = None
         if pdf:
             pdf_note = convert_to_pdf([pack.staging / name for name, _ in outputs], pack.staging)
@@ -162,6 +176,7 @@ def build(
             findings=findings,
             clean=clean,
             pdf=pdf_note,
+            diagram={"files": [p.name for p in result.diagrams], "message": result.diagram_message},
         )
         pack.stage(report_name, report_json(report).encode("utf-8"))
         pack.stage(f"{TOOL_DIR}/answers{suffix}.yaml", source)

@@ -296,12 +296,14 @@ def _block_line(block: Block, composed: ComposedDocument) -> str | None:
         return f"{indent}[NOTE: {text}]"
     if kind is BlockKind.DEFINITION:
         joiner = " " if text.lstrip().startswith(("has the meaning", "includes", "means")) else " means "
-        return f"{indent}“{block.term}”{joiner}{text};"
+        return f"{indent}“{block.term}”{joiner}{text}"  # its ";" or "." is in the text (wording.agree_definitions)
     if kind is BlockKind.TABLE:
         rows = [" | ".join(_runs_text(cell, composed, block.section) for cell in row) for row in block.rows]
         return "\n".join(f"{indent}| {row} |" for row in rows)
     if kind is BlockKind.SIGNATURE:
         return f"{indent}{'.' * 40}\n{indent}{text}"
+    if kind is BlockKind.FIGURE:
+        return f"{indent}[Figure: the governance diagram — {text}]"
     if kind in (BlockKind.TITLE, BlockKind.SUBTITLE):
         return text.upper() if kind is BlockKind.TITLE else text
     return f"{indent}{text}"

@@ -109,11 +109,18 @@ def check(answers: Path, fmt: str) -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), help="Output folder (default: out/<answers name>).")
 @click.option("--only", help="Comma-separated documents to build: mou,cjv,tor,sod,dra (default: all).")
 @click.option("--clean", is_flag=True, help="Clean copies: no drafting notes (files end in -clean).")
+@click.option("--final", is_flag=True, help="Final copies: no draft marking in the page headers.")
 @click.option("--pdf", is_flag=True, help="Also convert to PDF with LibreOffice, where installed.")
 @click.option("--library", "library_dir", type=click.Path(path_type=Path), help="Another clause library folder.")
 @handle_errors
 def build(
-    answers: Path, out_dir: Path | None, only: str | None, clean: bool, pdf: bool, library_dir: Path | None
+    answers: Path,
+    out_dir: Path | None,
+    only: str | None,
+    clean: bool,
+    final: bool,
+    pdf: bool,
+    library_dir: Path | None,
 ) -> None:
     """Build the Word documents for an answers file (exit 1 if the governance rules find errors)."""
     from .assembly import FindingsError, parse_only
@@ -124,13 +131,17 @@ def build(
     kinds = parse_only(only)
     library = load_library(library_dir) if library_dir is not None else None
     try:
-        result = run_build(answers, out_dir=out_dir, only=kinds, clean=clean, pdf=pdf, library=library)
+        result = run_build(answers, out_dir=out_dir, only=kinds, clean=clean, final=final, pdf=pdf, library=library)
     except FindingsError as exc:
         print_findings(exc.findings, title=str(answers))
         click.echo(exc.message, err=True)
         sys.exit(1)
     for path in [*result.written, *result.pdfs]:
         click.echo(f"wrote {path}")
+    for path in result.diagrams:
+        click.echo(f"wrote {path}")
+    if not result.diagrams and result.diagram_message:
+        click.echo(result.diagram_message)  # one line: what was skipped and how to install it
     for line in result.skipped:
         click.echo(line)
     if result.report_path is not None:

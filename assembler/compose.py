@@ -12,7 +12,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from . import markup
 from .docmodel import Block, BlockKind, Run, RunKind, text_runs
 from .errors import LibraryError, Problem
+from .grammar import PROPER_NAMES
 from .library import Clause, DocumentDef, Library
+from .marking import Marking, format_date, reference
 from .model import Answers, DocumentKind
 from .rendering import (
     GOVERNING_ANCHORS,
@@ -24,6 +26,7 @@ from .rendering import (
     unit_context,
 )
 from .rules import Finding, Severity, concerns
+from .wording import agree_counts, agree_definitions, agree_lists
 
 __all__ = ["ComposedDocument", "IncludedClause", "compose_document", "compose_pack"]
 
@@ -142,6 +145,7 @@ def compose_document(
     env: ImmutableSandboxedEnvironment,
     clean: bool = False,
     base_context: dict[str, Any] | None = None,
+    marking: Marking | None = None,
 ) -> ComposedDocument:
     """Everything one document contains, numbered, with what was included and why."""
     context = answers_context(answers, doc, base=base_context)
@@ -198,6 +202,8 @@ def compose_document(
         add(doc.execution, "")
 
     defined = _expand_definitions(blocks, terms, library, doc, env, context, placeholders)
+    agree_lists(blocks, proper=[*context["facts"].proper_names, *PROPER_NAMES])
+    agree_counts(blocks)
     if clean:
         blocks = [b for b in blocks if b.kind is not BlockKind.NOTE]
     anchors = number_blocks(blocks)
@@ -209,7 +215,7 @@ def compose_document(
     composed = ComposedDocument(
         definition=doc,
         blocks=blocks,
-        cover=_cover(answers, doc, context),
+        cover=_cover(answers, doc, context, marking or Marking()),
         included=included,
         excluded=excluded,
         placeholders=list(dict.fromkeys(placeholders)),
@@ -286,6 +292,7 @@ def compose_pack(
     kinds: Iterable[DocumentKind],
     clean: bool = False,
     base_context: dict[str, Any] | None = None,
+    marking: Marking | None = None,
 ) -> dict[DocumentKind, ComposedDocument]:
     """The documents of one pack, composed together: the governing document first, so that the others can name
     the clauses in which it states the pack's order of precedence and variation regime ("clause 1.3 of the
@@ -307,7 +314,9 @@ def compose_pack(
         context = base
         if kind is not governing and numbers is not None:
             context = {**base, "pack": {**base["pack"], **pack_context(facts, numbers)}}
-        composed[kind] = compose_document(library, doc, answers, findings, env=env, clean=clean, base_context=context)
+        composed[kind] = compose_document(
+            library, doc, answers, findings, env=env, clean=clean, base_context=context, marking=marking
+        )
         if kind is governing and kind in GOVERNING_ANCHORS:
             found = [composed[kind].anchors.get(a) for a in GOVERNING_ANCHORS[kind]]
             numbers = tuple(a.number if a else "[●]" for a in found)  # type: ignore[assignment]
@@ -387,20 +396,44 @@ def _expand_definitions(
     level = blocks[marker].level
     clause_id = blocks[marker].clause_id
     entries = [Block(BlockKind.DEFINITION, rendered[t], level=level, term=t, clause_id=clause_id) for t in ordered]
+    agree_definitions(entries)
     blocks[marker : marker + 1] = entries
     return ordered
 
 
-def _cover(answers: Answers, doc: DocumentDef, context: dict[str, Any]) -> dict[str, Any]:
+def _cover(answers: Answers, doc: DocumentDef, context: dict[str, Any], marking: Marking) -> dict[str, Any]:
     kind = DocumentKind(doc.kind)
     choice = answers.documents.get(kind)
     date = answers.collaborative.effective_date
+    parties, party_size = cover_parties([p["name"] for p in context["doc"]["parties"]])
     return {
         "title": doc.title,
         "collaborative": answers.collaborative.name,
-        "parties": [p["name"] for p in context["doc"]["parties"]],
-        "date": f"{date.day} {date:%B %Y}" if date else None,
+        "parties": parties,
+        "party_size": party_size,
+        "date": format_date(date) if date else None,
         "version": choice.version,
-        "status": "DRAFT",
+        "status": marking.status(),
+        "marking": marking.header(doc, choice.version),
+        "reference": reference(answers.collaborative.short_name or answers.collaborative.name, doc, choice.version),
         "form": "Deed" if choice.form.value == "deed" else "",
     }
+
+
+COVER_LINES = 10
+"""Up to this many parties the cover names one a line; more share one paragraph, so the cover stays one page."""
+COVER_LIST_ROOM = 226_500
+"""Room for the cover's list of parties: characters times the square of the font size (points) that fit between
+the title and the version line (about 330 pt of the page's height, 16 cm wide, at 0.55 em a character)."""
+COVER_SMALLEST = 6  # points; a list that would need smaller type is replaced by a reference to the parties clause
+
+
+def cover_parties(names: list[str]) -> tuple[list[str], int | None]:
+    """The parties as the cover lists them, and the font size (points) the list needs, if smaller than usual."""
+    if len(names) <= COVER_LINES:
+        return names, None
+    joined = "; ".join(names[:-1]) + " and " + names[-1]
+    size = min(12, int((COVER_LIST_ROOM / len(joined)) ** 0.5))
+    if size < COVER_SMALLEST:
+        return [f"the {len(names)} parties named in the parties clause"], None
+    return [joined], size

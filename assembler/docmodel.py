@@ -41,6 +41,7 @@ class BlockKind(StrEnum):
     SIGNATURE = "signature"  # a line to sign on, with its label
     PAGE_BREAK = "page_break"
     SCHEDULE = "schedule"  # starts a schedule: numbering restarts
+    FIGURE = "figure"  # the governance diagram, with its caption (the runs)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from lxml import etree
 
 from .compose import ComposedDocument
+from .diagram import Diagram
 from .docmodel import Block, BlockKind, Run, RunKind
 from .errors import LibraryError, Problem
 from .ooxml import add, qn, xml_text
@@ -47,14 +49,46 @@ TEXT_WIDTH = 9070  # twentieths of a point between the house template's margins 
 TABLE_INDENT = {3: 1800}  # a table under a level-3 clause starts where that clause's text does (house template)
 
 
+def word_width(word: str, *, bold: bool = False) -> int:
+    """How wide a word prints in the house font (11 pt), in twentieths of a point, erring wide.
+
+    Measured against Arial's advance widths and the wider DejaVu Sans that LibreOffice falls back to where
+    Arial is missing: capitals are about half as wide again as lower-case letters, so "LSCFT" needs more room
+    than "trust" — counting characters alone broke short names in capitals across two lines."""
+    width = 0
+    for char in word:
+        if char.isupper():
+            width += 170
+        elif char.isdigit():
+            width += 135
+        elif char.isalpha():
+            width += 125 if char not in "ilfjtr" else 75
+        else:
+            width += 80
+    return width * 11 // 10 if bold else width
+
+
+CELL_MARGINS = 216 + 60  # the table style's left and right cell margins (108 each), and a little air
+LONG_WORD = 24  # a longer "word" (a web address, say) may break: it must not take the whole table's width
+
+
 def _column_widths(block: Block, total: int) -> list[int]:
-    """Column widths: each wide enough for its longest word, the rest shared by how much each column says."""
+    """Column widths: each wide enough for its widest word (so no short name breaks inside a word), the rest
+    shared by how much each column says."""
     columns = max(len(row) for row in block.rows)
     minimum, weight = [], []
     for index in range(columns):
-        texts = ["".join(r.text for r in row[index]) for row in block.rows if index < len(row)]
-        longest_word = max((len(word) for text in texts for word in text.split()), default=4)
-        minimum.append((longest_word + 2) * _CHAR_WIDTH)
+        cells = [
+            (row_index == 0, text)  # the header row is bold
+            for row_index, row in enumerate(block.rows)
+            if index < len(row) and (text := "".join(r.text for r in row[index]))
+        ]
+        widest = max(
+            (word_width(word[:LONG_WORD], bold=bold) for bold, text in cells for word in text.split()),
+            default=word_width("[●]"),
+        )
+        minimum.append(widest + CELL_MARGINS)
+        texts = [text for _bold, text in cells]
         weight.append(sum(len(text) for text in texts) / max(len(texts), 1) + 1)
     spare = total - sum(minimum)
     if spare < 0:  # too many columns for the page: shrink them all alike
@@ -65,7 +99,9 @@ def _column_widths(block: Block, total: int) -> list[int]:
     return widths
 
 
-_CHAR_WIDTH = 115  # an average character of the 10-11 pt house font, in twentieths of a point
+def toc_bookmark(index: int) -> str:
+    """The bookmark on the heading of the contents list's entry ``index`` (Word's own prefix for them)."""
+    return f"_Toc{index + 1:08d}"
 
 
 def bookmark_name(anchor: str) -> str:
@@ -78,12 +114,29 @@ def bookmark_name(anchor: str) -> str:
     return name
 
 
+EMU_PER_INCH = 914400
+FIGURE_MAX = (6.0, 8.0)  # inches: the text's width (less a margin) and most of a page's height
+
+
+def figure_size(pixels: tuple[int, int], dpi: int) -> tuple[int, int]:
+    """A picture's width and height in EMU: its natural size at ``dpi``, shrunk to fit the page if need be."""
+    width, height = pixels[0] / dpi, pixels[1] / dpi
+    scale = min(1.0, FIGURE_MAX[0] / width, FIGURE_MAX[1] / height)
+    return round(width * scale * EMU_PER_INCH), round(height * scale * EMU_PER_INCH)
+
+
 class _BodyWriter:
-    def __init__(self, body: Any, numbering: Any, composed: ComposedDocument) -> None:
+    def __init__(
+        self, body: Any, numbering: Any, composed: ComposedDocument, part: Any, figure: Diagram | None
+    ) -> None:
         self.body = body
         self.numbering = numbering
         self.doc = composed
+        self.part = part  # the document part, which holds the pictures
+        self.figure = figure
+        self.figures = 0
         self.bookmark_id = 0
+        self.toc_entries = 0
         self.num_id = LEGAL_LIST_ID
         self.next_num_id = max((int(n.get(_w("numId"))) for n in numbering.iter(_w("num"))), default=3) + 1
 
@@ -148,13 +201,17 @@ class _BodyWriter:
         self.text(p, anchor.number)
         self.field_char(p, "end")
 
-    def bookmarked(self, p: Any, anchors: list[str], runs: list[Run], section: str) -> None:
+    def bookmarked(self, p: Any, anchors: list[str], runs: list[Run], section: str, *, toc: bool = False) -> None:
         ids = []
         section = section or ""
         scoped = [f"{a}@{section}" for a in anchors] if section else anchors
-        for anchor in scoped:
+        names = [bookmark_name(anchor) for anchor in scoped]
+        if toc:  # the next entry of the contents list points here
+            names.append(toc_bookmark(self.toc_entries))
+            self.toc_entries += 1
+        for name in names:
             self.bookmark_id += 1
-            _el(p, "bookmarkStart", id=str(self.bookmark_id), name=bookmark_name(anchor))
+            _el(p, "bookmarkStart", id=str(self.bookmark_id), name=name)
             ids.append(self.bookmark_id)
         self.runs(p, runs, section)
         for bid in reversed(ids):
@@ -175,19 +232,23 @@ class _BodyWriter:
 
     # -- document parts
     def contents(self) -> None:
+        """The contents list: one entry a heading, written in, with a PAGEREF to the heading's bookmark.
+
+        The writer cannot paginate, so each page number's cached result is left empty: LibreOffice computes it
+        when it lays the document out (the PDF shows it), Word when the list's fields are updated (F9, or on
+        printing). There is no TOC field around the entries: LibreOffice would keep such a list as it was
+        written, without page numbers, and Word would offer to rebuild it from the heading styles."""
         if not self.doc.toc:
             return
         self.text(self.paragraph("ContentsTitle"), "Contents")
-        last = len(self.doc.toc) - 1
         for index, (number, title) in enumerate(self.doc.toc):
             p = self.paragraph(TOC_STYLE)
-            if index == 0:
-                self.field_char(p, "begin")
-                self.instruction(p, ' TOC \\o "1-1" \\h \\z \\u ')
-                self.field_char(p, "separate")
             self.text(p, f"{number}\t{title}" if number else title)
-            if index == last:
-                self.field_char(p, "end")
+            _el(_el(p, "r"), "tab")
+            self.field_char(p, "begin")
+            self.instruction(p, f" PAGEREF {toc_bookmark(index)} \\h ")
+            self.field_char(p, "separate")
+            self.field_char(p, "end")
         self.page_break()
 
     def warnings(self) -> None:
@@ -208,7 +269,7 @@ class _BodyWriter:
         # In the body the Clause styles carry the legal list; a schedule names its own restarted list instance.
         if kind is BlockKind.HEADING:
             p = self.paragraph("Clause1", (self.num_id, 0) if self.num_id != LEGAL_LIST_ID else None)
-            self.bookmarked(p, block.anchors, block.runs, section)
+            self.bookmarked(p, block.anchors, block.runs, section, toc=not section)
         elif kind is BlockKind.NUMBERED:
             level_num = (self.num_id, block.level - 1) if self.num_id != LEGAL_LIST_ID else None
             p = self.paragraph(f"Clause{block.level}", level_num)
@@ -227,8 +288,7 @@ class _BodyWriter:
             first = block.plain().lstrip()
             joiner = " " if first.startswith(("has the meaning", "includes", "means")) else " means "
             self.text(p, joiner)
-            self.runs(p, block.runs, section)
-            self.text(p, ";")
+            self.runs(p, block.runs, section)  # ending with ";", the last with "." (lists.agree_definitions)
         elif kind is BlockKind.TITLE:
             self.runs(self.paragraph("PartTitle"), block.runs, section)
         elif kind is BlockKind.SUBTITLE:
@@ -243,9 +303,38 @@ class _BodyWriter:
         elif kind is BlockKind.SCHEDULE:
             if block.runs:
                 self.num_id = self.restart_list()
-                self.bookmarked(self.paragraph("ScheduleTitle"), block.anchors, block.runs, "")
+                self.bookmarked(self.paragraph("ScheduleTitle"), block.anchors, block.runs, "", toc=True)
         elif kind is BlockKind.TABLE:
             self.table(block)
+        elif kind is BlockKind.FIGURE:
+            self.picture(block)
+
+    def picture(self, block: Block) -> None:
+        """The governance diagram, centred, then its caption "Figure 1: ..." (a SEQ field, as Word numbers them).
+        Without a drawn diagram (Graphviz missing) there is no figure at all: the build has said so."""
+        if self.figure is None:
+            return
+        from docx.shared import Emu
+
+        from .diagram import PNG_DPI
+
+        self.figures += 1
+        width, height = figure_size(self.figure.size, PNG_DPI)
+        inline = self.part.new_pic_inline(io.BytesIO(self.figure.png), Emu(width), Emu(height))
+        doc_pr = inline.find(qn("wp:docPr"))
+        doc_pr.set("name", f"Figure {self.figures}")
+        doc_pr.set("descr", f"Diagram: {block.plain()}")  # the alternative text a screen reader gives
+        inline.find(".//" + qn("pic:cNvPr")).set("name", f"governance-{self.figures}.png")
+        add(add(self.paragraph("Figure"), "w:r"), "w:drawing").append(inline)
+        caption = self.paragraph("Caption")
+        self.text(caption, "Figure ")
+        self.field_char(caption, "begin")
+        self.instruction(caption, " SEQ Figure \\* ARABIC ")
+        self.field_char(caption, "separate")
+        self.text(caption, str(self.figures))
+        self.field_char(caption, "end")
+        self.text(caption, ": ")
+        self.runs(caption, block.runs, block.section)
 
     def table(self, block: Block) -> None:
         tbl = _el(self.body, "tbl")
@@ -312,8 +401,10 @@ def write_docx(
     *,
     properties: dict[str, str],
     clean: bool,
+    figure: Diagram | None = None,
 ) -> bytes:
-    """The finished .docx as bytes (deterministic for the same input)."""
+    """The finished .docx as bytes (deterministic for the same input); ``figure`` is the governance diagram
+    that a ``FIGURE:`` line of a clause shows."""
     from docxtpl import DocxTemplate, RichText
     from markupsafe import Markup
 
@@ -325,7 +416,9 @@ def write_docx(
     cover = composed.cover
     date = RichText(cover["date"]) if cover["date"] else RichText("[●]", style=PLACEHOLDER_STYLE)
     status = cover["status"] + (" · clean copy" if clean else "")
-    context = {**cover, "date": date, "status": status, "body": Markup(_BODY_MARKER)}
+    size = cover["party_size"]  # a long list of parties in smaller type, so that the cover stays one page
+    parties = [RichText(name, size=size * 2) if size else RichText(name) for name in cover["parties"]]
+    context = {**cover, "parties": parties, "date": date, "status": status, "body": Markup(_BODY_MARKER)}
     tpl.render(context, jinja_env=_cover_environment())
 
     # The body is built straight into the rendered document, in place of the marker paragraph that
@@ -335,7 +428,7 @@ def write_docx(
     if marker is None:
         raise LibraryError(problems=[Problem(str(template), "", "no {{p body }} paragraph", "recreate the template")])
     container = etree.Element(_w("body"))
-    writer = _BodyWriter(container, tpl.docx.part.numbering_part.element, composed)
+    writer = _BodyWriter(container, tpl.docx.part.numbering_part.element, composed, tpl.docx.part, figure)
     writer.contents()
     if not clean:
         writer.warnings()

@@ -8,7 +8,7 @@ cannot drift apart. Nothing here knows about Word, the terminal or the web.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
@@ -52,6 +52,7 @@ __all__ = [
     "Location",
     "MemberFacts",
     "and_list",
+    "answer_phrases",
     "authority_problem",
     "delegated_authority",
     "facts_of",
@@ -502,6 +503,14 @@ class Facts:
         return next((b for b in self.bodies if b.parent is None), None)
 
     @cached_property
+    def structure_parties(self) -> tuple[Party, ...]:
+        """The parties in the governance structure: the members, and any other party that sits on a body or
+        delegates to one (in the answers' order)."""
+        seated = {m.party for b in self.answers.bodies for m in b.members}
+        delegating = {d.from_party for d in self.answers.delegations}
+        return tuple(p for p in self.answers.parties if is_member(p) or p.short_name in seated | delegating)
+
+    @cached_property
     def deciding_bodies(self) -> tuple[BodyFacts, ...]:
         return tuple(b for b in self.bodies if b.deciding)
 
@@ -589,6 +598,36 @@ class Facts:
         """The matters each party reserves to its own board already name its accounts."""
         return any("accounts" in m.lower() for m in self.answers.decisions.party_reserved_matters)
 
+    # -- names
+
+    @cached_property
+    def names(self) -> tuple[str, ...]:
+        """Every name the answers give — the collaborative's, its places', the parties' (full and short), their
+        signatories', the bodies', posts and roles, the forums of the dispute tiers, the mediation and expert
+        appointers — which a document may capitalise without defining (the grammar lint's allow-list)."""
+        a = self.answers
+        c = a.collaborative
+        found: list[str | None] = [c.name, c.short_name, c.footprint, c.ics, c.icb]
+        for p in a.parties:
+            found += [p.name, p.short_name, p.signatory.name, p.signatory.title]
+        for b in a.bodies:
+            found += [b.name, *(m.role for m in b.members)]
+        found += [d.to_officer for d in a.delegations]
+        found += [post.title for post in a.staffing.posts] + [post.joint_with for post in a.staffing.posts]
+        found += [t.name for t in a.disputes.tiers] + [t.forum for t in a.disputes.tiers]
+        if a.disputes.mediation is not None:
+            found.append(a.disputes.mediation.provider)
+        if a.disputes.expert_determination is not None:
+            found.append(a.disputes.expert_determination.appointer)
+        return _unique(n for n in found if n)
+
+    @cached_property
+    def proper_names(self) -> tuple[str, ...]:
+        """The names above and the proper names the answers' free text uses (``answer_phrases``): what a draft
+        may write with capitals without defining it, and what a list item may start with in capitals."""
+        texts = _strings(self.answers.model_dump(mode="json"))
+        return _unique([*self.names, *sorted(answer_phrases(texts, self.names))])
+
     # -- disputes
 
     @cached_property
@@ -667,6 +706,34 @@ def format_location(loc: Location) -> str:
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
     return out
+
+
+_PHRASE = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:and|of|for|the|in|on)\s+)?[A-Z][\w'’-]*)+")
+
+
+def answer_phrases(texts: Iterable[str], names: Iterable[str]) -> set[str]:
+    """Proper names written in the answers' free text: runs of two or more capitalised words ("Westmoor and
+    Eastvale", "Mid and South Essex"), less a leading article, and never a shortened form of a name ("Joint
+    Committee" for the "Elective Surgery Joint Committee"), which a draft must not use undefined."""
+    known = [n for n in names if n]
+    found = set()
+    for text in texts:
+        for m in _PHRASE.finditer(text):
+            phrase = re.sub(r"^(The|A|An|Each|Any|Every|This|These)\s+", "", m.group(0))
+            if " " in phrase and not any(phrase != n and n.endswith(phrase) for n in known):
+                found.add(phrase)
+    return found
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:

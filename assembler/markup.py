@@ -10,6 +10,7 @@ Lines (after jinja has run)::
     TITLE: text / SUBTITLE: text  unnumbered centred / left headings
     | a | b |                 table row (the first row of a table is its header)
     SIGN: label               a signature line with its label
+    FIGURE: caption           the governance diagram as a numbered figure with this caption
     PAGEBREAK / DEFINITIONS   a page break / the definitions list of the document
 
 Inline: ``[[Term]]`` or ``[[Term|shown form]]`` uses a defined term; ``[[ref:clause.id]]`` or
@@ -39,7 +40,7 @@ _UNESCAPE_RE = re.compile("[" + "".join(_UNESCAPE) + "]")
 
 _HEADING = re.compile(r"(#{1,5})\s+(.*)")
 _ANCHOR = re.compile(r"\s*\[#([a-z0-9_]+)\]$")
-_KEYWORD = re.compile(r"^(NOTE|PARTY|RECITAL|TITLE|SUBTITLE|SIGN):\s*(.*)$")
+_KEYWORD = re.compile(r"^(NOTE|PARTY|RECITAL|TITLE|SUBTITLE|SIGN|FIGURE):\s*(.*)$")
 _INLINE = re.compile(
     r"\[\[(?P<inner>[^\[\]]+?)\]\]|\*\*(?P<bold>.+?)\*\*|"
     + PLACEHOLDER_OPEN
@@ -135,7 +136,7 @@ def parse(text: str, *, clause_id: str) -> Parsed:
             continue
         table = None
         heading = _HEADING.match(line) if line[0] == "#" else None
-        keyword = _KEYWORD.match(line) if line[0] in "NPRTS" else None
+        keyword = _KEYWORD.match(line) if line[0] in "NPRTSF" else None
         block: Block
         if heading:
             level = len(heading.group(1))
@@ -159,6 +160,7 @@ def parse(text: str, *, clause_id: str) -> Parsed:
                 "TITLE": BlockKind.TITLE,
                 "SUBTITLE": BlockKind.SUBTITLE,
                 "SIGN": BlockKind.SIGNATURE,
+                "FIGURE": BlockKind.FIGURE,
             }[word]
             block = Block(kind, parse_inline(rest, parsed, number), level=level, clause_id=clause_id)
             if kind in (BlockKind.PARTY, BlockKind.RECITAL) and not anchored:

@@ -1087,6 +1087,13 @@ class Documents(Strict):
     tor: PlacedDocumentChoice = Field(default_factory=PlacedDocumentChoice)
     sod: PlacedDocumentChoice = Field(default_factory=PlacedDocumentChoice)
     dra: PlacedDocumentChoice = Field(default_factory=PlacedDocumentChoice)
+    draft_date: dt.date | None = Field(
+        default=None,
+        **ask(
+            "What date should the drafts carry?",
+            "The date in each draft's header marking, as YYYY-MM-DD; unknown is fine (then SOURCE_DATE_EPOCH or [●]).",
+        ),
+    )
 
     def get(self, kind: DocumentKind) -> DocumentChoice:
         choice: DocumentChoice = getattr(self, kind.value)

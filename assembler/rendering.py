@@ -356,6 +356,13 @@ def _percent(value: Any) -> Any:
     return _number(Decimal(str(value))) + "%"
 
 
+def _with_article(text: Any) -> Any:
+    """'operational group' → 'an operational group' (an unknown answer stays a placeholder)."""
+    from .grammar import with_article
+
+    return with_article(text) if isinstance(text, str) and text else text
+
+
 def _capitalize_first(text: Any) -> Any:
     """'these Terms' → 'These Terms' (jinja's capitalize would lower-case the rest)."""
     return text[:1].upper() + text[1:] if isinstance(text, str) else text
@@ -513,6 +520,7 @@ def make_environment(macros: Path | None = None, *, library: Library | None = No
         words=_words,
         safe_markup=markup.Safe,
         capitalize_first=_capitalize_first,
+        with_article=_with_article,
     )
     env.globals.update(placeholder=lambda path: markup.Safe(markup.placeholder(path)))
     return env

@@ -24,6 +24,7 @@ def build_report(
     findings: list[Finding],
     clean: bool,
     pdf: str | None = None,
+    diagram: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The report's contents; ``pdf`` says what came of ``--pdf`` (left out when PDFs were not asked for)."""
     return {
@@ -32,6 +33,7 @@ def build_report(
         "library": {"name": library.info.name, "version": library.version},
         "clean": clean,
         "findings": [f.as_dict() for f in findings],
+        "diagram": diagram or {"files": [], "message": ""},
         "documents": [
             {
                 "kind": doc.kind.value,

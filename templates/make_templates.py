@@ -15,14 +15,15 @@ from typing import Any
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.shared import Cm, Pt, RGBColor
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.shared import Cm, Pt, RGBColor, Twips
 from lxml import etree
 
 from assembler.ooxml import NAMESPACES, add, get_or_add, qn
 
 HERE = Path(__file__).resolve().parent
 FONT = "Arial"
+TEXT_WIDTH = 9072  # twentieths of a point between the margins: A4 (11906) less 2.5 cm (1417) each side
 
 # Where each list level's text starts and how far its number hangs to the left of it (twentieths of a point).
 # Every number up to "99.99.99" must fit in its hanging space with a visible gap, also in the wider fallback
@@ -164,7 +165,8 @@ def build() -> bytes:
         space_after=12,
     )
     _paragraph_style(doc, "PartTitle", bold=True, keep_next=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph_style(doc, "Signature", left=0, space_after=18)
+    # Signature lines start where the execution wording does (Body1), not at the margin.
+    _paragraph_style(doc, "Signature", left=INDENT[1], space_after=18, keep_next=True)
     _paragraph_style(doc, "TableText", space_after=2)
     note = _paragraph_style(doc, "DraftingNote", italic=True, size=9, color=RGBColor(0x1F, 0x3A, 0x93), left=0)
     note_ppr = note.element.get_or_add_pPr()
@@ -172,12 +174,21 @@ def build() -> bytes:
     get_or_add(note_ppr, "w:shd", val="clear", color="auto", fill="E8EEFA")
     _paragraph_style(doc, "CoverTitle", bold=True, size=20, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=18)
     _paragraph_style(doc, "CoverText", size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
-    _paragraph_style(doc, "TOC 1", left=INDENT[1], hanging=720, space_after=3)  # style id TOC1
+    toc = _paragraph_style(doc, "TOC 1", left=INDENT[1], hanging=720, space_after=3)  # style id TOC1
+    # number, tab to the text, title, dotted tab to the page number at the right margin
+    toc.paragraph_format.tab_stops.add_tab_stop(Twips(TEXT_WIDTH), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
     # An unknown date on the cover: docxtpl's RichText would shade it with a w:shd that lacks its required
     # w:val, and a style cannot hold w:highlight, so the cover's placeholder is this character style.
     placeholder = doc.styles.add_style(PLACEHOLDER_STYLE, WD_STYLE_TYPE.CHARACTER)
     get_or_add(placeholder.element.get_or_add_rPr(), "w:shd", val="clear", color="auto", fill="FFFF00")
     _paragraph_style(doc, "ContentsTitle", bold=True, caps=True, space_after=12)
+    _paragraph_style(doc, "Figure", align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=True, space_after=6)
+    caption = doc.styles["Caption"]  # Word's own caption style (its list of figures finds it), restyled
+    caption.base_style = doc.styles["Normal"]
+    caption.font.italic, caption.font.bold, caption.font.size = True, False, Pt(9)
+    caption.font.color.rgb = RGBColor(0, 0, 0)
+    caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    caption.paragraph_format.space_after = Pt(12)
 
     # Cover page (docxtpl tags), then the body placeholder.
     body = doc.element.body
@@ -194,26 +205,35 @@ def build() -> bytes:
     cover("relating to the {{ collaborative }}")
     cover("between")
     cover("{%p for p in parties %}")
-    cover("{{ p }}")
+    cover("{{r p }}")  # RichText: a long list of parties is set in smaller type
     cover("{%p endfor %}")
     cover("Version {{ version }} · {{ status }}")
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     doc.add_paragraph("{{p body }}")
 
-    # Header: title and status marking; footer: page number field.
+    # The cover is a page of its own: no running header or footer on it (w:titlePg, and empty first-page parts).
+    # Header: the draft marking ("Draft 0.2 — 1 May 2025 — subject to contract"), empty in a final build;
+    # footer: the document reference at the left, the page number at the right margin.
+    section.different_first_page_header_footer = True
+    section.first_page_header.paragraphs[0].text = ""
+    section.first_page_footer.paragraphs[0].text = ""
     header = section.header.paragraphs[0]
-    header.text = "{{ title }} · {{ status }}"
+    header.text = "{{ marking }}"
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("Page ")
+    tabs = footer.paragraph_format.tab_stops
+    for stop in doc.styles["Footer"].paragraph_format.tab_stops:  # the style's centre and right stops (US Letter)
+        tabs.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
+    tabs.add_tab_stop(Twips(TEXT_WIDTH), WD_TAB_ALIGNMENT.RIGHT)
+    footer.add_run("{{ reference }}\tPage ")
     add(add(footer._p, "w:r"), "w:fldChar", fldCharType="begin")
     add(add(footer._p, "w:r"), "w:instrText", text=" PAGE ").set(qn("xml:space"), "preserve")
     add(add(footer._p, "w:r"), "w:fldChar", fldCharType="separate")
     add(add(footer._p, "w:r"), "w:t", text="1")
     add(add(footer._p, "w:r"), "w:fldChar", fldCharType="end")
 
-    get_or_add(doc.settings.element, "w:updateFields", val="true")
+    # No w:updateFields: Word would ask on opening whether to update fields. The writer writes every field's
+    # result itself (REF numbers, contents entries); LibreOffice computes the contents' page numbers in the PDF.
     _slim(doc)
 
     buffer = io.BytesIO()
@@ -264,6 +284,8 @@ def _slim(doc: Any) -> None:
         "CoverText",
         "TOC1",
         "ContentsTitle",
+        "Figure",
+        "Caption",
         PLACEHOLDER_STYLE,
     }
     for style in list(styles.findall(qn("w:style"))):

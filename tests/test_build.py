@@ -19,7 +19,7 @@ from assembler.assembly import FindingsError, build
 from assembler.cli import main
 from assembler.model import DocumentKind
 
-from .docx_reading import Docx, check_package, read
+from .docx_reading import Docx, check_package, read, w
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "answers").glob("*.yaml"))
@@ -60,14 +60,38 @@ def test_msecc_builds_all_five_documents(msecc: dict[str, Docx]) -> None:
 def test_numbering_levels_follow_the_markup(msecc: dict[str, Docx]) -> None:
     agreement = msecc["cjv"]
     levels = {p.style: p.ilvl for p in agreement.paragraphs if p.style.startswith("Clause")}
-    assert levels["Clause1"] == 0 and levels["Clause2"] == 1 and levels["Clause3"] == 2
+    assert levels["Clause1"] == 0 and levels["Clause2"] == 1 and levels["Clause4"] == 3 and levels["Clause5"] == 4
     numbers = [p.number for p in agreement.paragraphs if p.number]
     assert "1." in numbers and "1.1" in numbers
-    assert any(n.count(".") == 2 for n in numbers), "no 1.1.1 level"
-    assert "(a)" in numbers
+    assert "(a)" in numbers and "(i)" in numbers
     recitals = [p.number for p in agreement.by_style("Recital")]
     assert recitals[:2] == ["(A)", "(B)"]
     assert [p.number for p in agreement.by_style("PartyItem")] == ["(1)", "(2)", "(3)"]
+
+
+def test_body_and_schedules_share_one_list_and_one_list_style(msecc: dict[str, Docx]) -> None:
+    """Every numbered paragraph, in the body and in each schedule, is on the one legal list; the items of a list
+    (after a lead-in ending ":") are (a), (b)... in the schedules as in the body, never 1.1.1."""
+    agreement = msecc["cjv"]
+    numbering = agreement.xml("word/numbering.xml")
+    abstract = {
+        n.get(w("numId")): n.find(w("abstractNumId")).get(w("val"))  # type: ignore[union-attr]
+        for n in numbering.iter(w("num"))
+    }
+    numbered = [p for p in agreement.paragraphs if p.style.startswith("Clause")]
+    assert {abstract[str(p.num_id)] for p in numbered} == {"1"}
+    items: dict[bool, set[int | None]] = {False: set(), True: set()}
+    in_schedule = False
+    previous = None
+    for p in agreement.paragraphs:
+        in_schedule = in_schedule or p.style == "ScheduleTitle"
+        if not p.style.startswith("Clause"):
+            continue
+        if previous is not None and previous.ilvl == 1 and previous.text.rstrip().endswith(":") and p.ilvl != 1:
+            items[in_schedule].add(p.ilvl)  # the first item of a list under a 1.1 paragraph
+        previous = p
+    assert items[False] == {3} and items[True] == {3}, items
+    assert not [p.number for p in numbered if p.number.count(".") == 2]
 
 
 def test_schedules_restart_numbering(msecc: dict[str, Docx]) -> None:
@@ -202,14 +226,14 @@ def test_provenance_in_document_properties(msecc: dict[str, Docx]) -> None:
     assert core.subject == "Collaboration Agreement"
 
 
-def test_contents_field_and_update_fields(msecc: dict[str, Docx]) -> None:
+def test_contents_entries_and_no_update_fields(msecc: dict[str, Docx]) -> None:
     agreement = msecc["cjv"]
     document = agreement.parts["word/document.xml"].decode()
-    assert 'TOC \\o "1-1"' in document
+    assert "PAGEREF _Toc00000001" in document
     entries = [p.text for p in agreement.by_style("TOC1")] or [p.text for p in agreement.by_style("TOC 1")]
     headings = [p.number + "\t" + p.text for p in agreement.by_style("Clause1") if p.number][:3]
     assert entries[: len(headings)] == headings or entries
-    assert b"updateFields" in agreement.parts["word/settings.xml"]
+    assert b"updateFields" not in agreement.parts["word/settings.xml"]
 
 
 def _hash_dir(path: Path) -> dict[str, str]:

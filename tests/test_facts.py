@@ -424,3 +424,28 @@ def test_a_two_thirds_majority_is_drafted_in_words(tmp_path: Path) -> None:
     texts = {c.kind.value: read(p).text() for c, p in zip(result.documents, result.written, strict=True)}
     assert "at least two-thirds of the votes cast" in texts["tor"]
     assert "66.67" not in texts["tor"] and "66.67" not in texts["cjv"]
+
+
+# ----------------------------------------------------------------------------------------------- names and structure
+
+
+def test_the_structure_holds_members_and_others_who_sit_or_delegate() -> None:
+    facts = make(
+        parties=[
+            party("A"),
+            party("OBS", "charity", ["observer"]),
+            party("SEAT", "local_authority", ["observer"]),
+            party("DEL", "icb", ["observer"]),
+        ],
+        bodies=[{"id": "board", "name": "The Board", "members": [seat("A"), seat("SEAT", voting=False)]}],
+        delegations=[{"from_party": "DEL", "to_body": "board", "function": "commissioning decisions"}],
+    )
+    assert [p.short_name for p in facts.structure_parties] == ["A", "SEAT", "DEL"]
+
+
+def test_names_and_proper_names_of_the_answers() -> None:
+    facts = example("joint_committee")
+    assert {"Elective Surgery Joint Committee", "WHT", "Joint Programme Director"} <= set(facts.names)
+    proper = set(facts.proper_names)
+    assert "Westmoor and Eastvale" in proper  # a place named in the answers' free text
+    assert "Joint Committee" not in proper  # a shortened name is not a name

@@ -83,7 +83,11 @@ FINANCE = [ENTER, ENTER, ENTER, ENTER, SKIP, ENTER, t("NHS Resolution schemes")]
 STAFFING = [ENTER, t("Done"), ENTER, ENTER, t("NSFT")]
 DISPUTES = [ENTER, t("Operational"), t("the operational leads"), t("10"), t("Done"), *[ENTER] * 8]
 TERM = [t("3"), ENTER, ENTER, ENTER, SKIP, ENTER]
-DOCUMENTS = [*[ENTER] * 5, t("deed"), *[ENTER] * 17]  # tor, sod and dra also ask where they are set out
+DOCUMENTS = [
+    *[ENTER] * 5,
+    t("deed"),
+    *[ENTER] * 18,
+]  # tor, sod and dra also ask where they are set out; no draft date yet
 FINISH = [ENTER]  # the review's default choice is Finish
 
 SCRIPT = {

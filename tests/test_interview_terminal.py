@@ -39,6 +39,7 @@ def test_resume_in_a_terminal_answers_the_last_questions(tmp_path: Path) -> None
         "Which parties sign it?",
         "Draft version",
         "Where should it be set out?",
+        "What date should the drafts carry?",
     ):
         child.expect_exact(question)
         child.send("\r")  # accept the default offered

@@ -7,6 +7,7 @@ import errno
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,8 @@ OWNED = {
     ".assembler/answers.yaml",
     ".assembler/model.json",
 }
+if shutil.which("dot"):  # the governance diagram beside the documents (Graphviz is optional)
+    OWNED |= {"msecc-governance.svg", "msecc-governance.png"}
 
 
 def _files(folder: Path) -> dict[str, str]:
@@ -85,7 +88,8 @@ def test_clean_copies_are_a_pack_of_their_own_beside_the_drafts(tmp_path: Path) 
     build(MSECC, out_dir=tmp_path, only=SMALL, clean=True)
     assert pack.verify(tmp_path) == [] and pack.verify(tmp_path, "-clean") == []
     clean = json.loads((tmp_path / "pack-manifest-clean.json").read_text(encoding="utf-8"))
-    assert all(f["path"].endswith(("-clean.docx", "-clean.json", "-clean.yaml")) for f in clean["files"])
+    endings = ("-clean.docx", "-clean.json", "-clean.yaml", "-clean.svg", "-clean.png")
+    assert all(f["path"].endswith(endings) for f in clean["files"])
 
 
 def test_files_the_pack_does_not_own_are_left_alone(tmp_path: Path) -> None:

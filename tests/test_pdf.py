@@ -55,8 +55,11 @@ def test_libreoffice_renders_numbers_references_and_parties(answers: Path, tmp_p
         for party in composed.cover["parties"]:
             assert " ".join(party.split()) in flat, f"{path.name}: {party} missing"
         if composed.kind is DocumentKind.CJV:
-            assert re.search(r"^\s*\d+\.\d+\.\d+\s", text, re.M), "no 1.1.1-level number in the agreement"
-            assert re.search(r"^\s*\(a\)\s", text, re.M), "no (a)-level number in the agreement"
+            # one list style: items are (a), (b)... in the schedules as in the body, and sub-items (i), (ii)...
+            schedules = text[text.rindex("Schedule 1: ") :]  # the title (the contents line comes first)
+            assert re.search(r"^\s*\(a\)\s", text[: len(text) - len(schedules)], re.M), "no (a) in the body"
+            assert re.search(r"^\s*\(a\)\s", schedules, re.M), "no (a) in the schedules"
+            assert re.search(r"^\s*\(i\)\s", text, re.M), "no (i)-level number in the agreement"
 
 
 @pytest.mark.timeout(300)

@@ -21,7 +21,7 @@ from .versions import LOCK_NAME, read_lock, version_problem
 
 __all__ = ["HOUSE_TAGS", "LintReport", "lint_library"]
 
-HOUSE_TAGS = ("title", "collaborative", "parties", "date", "version", "status", "form", "body")
+HOUSE_TAGS = ("title", "collaborative", "parties", "date", "version", "status", "marking", "reference", "form", "body")
 """The docxtpl tags ``docx_writer.write_docx`` fills: every house template must have each of them."""
 
 _SCHEDULE_ANCHOR = re.compile(r"^(?P<kind>[a-z]+)\.(?P<label>[a-z]+)\d+$")
