@@ -550,11 +550,13 @@ class Member(Strict):
 
 
 class Chair(Strict):
-    method: ChairMethod = Field(
+    method: ChairMethod | None = Field(
+        default=None,
         **ask(
             "How is the chair chosen?",
-            "Rotating shares the chair between parties; an independent chair belongs to none of them.",
-        )
+            "Rotating shares the chair between parties; an independent chair belongs to none of them. Unknown "
+            "leaves [●] for the parties to decide.",
+        ),
     )
     rotation_months: int | None = Field(
         default=None,
@@ -566,13 +568,30 @@ class Chair(Strict):
         default=None,
         **ask("Which party provides the chair?", "The party whose member always chairs the body.", when="named_party"),
     )
-    vice_chair: bool = Field(default=True, **ask("Is there a vice-chair?", "Chairs when the chair is absent."))
+    vice_chair: bool | None = Field(
+        default=None,
+        **ask(
+            "Is there a vice-chair?",
+            "Chairs when the chair is absent or conflicted. Unknown leaves a drafting note for the parties to decide.",
+        ),
+    )
 
 
 class Deputies(Strict):
-    allowed: bool = Field(default=True, **ask("May a member send a deputy?", "A named deputy of suitable seniority."))
-    may_vote: bool = Field(
-        default=True, **ask("May a deputy vote?", "Only where the member's authority passes to them.")
+    allowed: bool | None = Field(
+        default=None,
+        **ask(
+            "May a member send a deputy?",
+            "A named deputy of suitable seniority. Unknown leaves a drafting note for the parties to decide.",
+        ),
+    )
+    may_vote: bool | None = Field(
+        default=None,
+        **ask(
+            "May a deputy vote?",
+            "Only where the member's authority passes to them. Unknown gives a deputy no vote and leaves a "
+            "drafting note.",
+        ),
     )
 
 
@@ -587,12 +606,27 @@ class Quorum(Strict):
 
 
 class Meetings(Strict):
-    frequency: Frequency = Field(
-        default=Frequency.MONTHLY, **ask("How often does it meet?", "Extra meetings can always be called when needed.")
+    frequency: Frequency | None = Field(
+        default=None,
+        **ask(
+            "How often does it meet?",
+            "Extra meetings can always be called when needed. Unknown leaves [●] in the drafts.",
+        ),
     )
-    notice_days: Days = Field(default=5, **ask("How many days' notice of a meeting?", "Papers go out with the notice."))
-    in_public: bool = Field(
-        default=False, **ask("Does it meet in public?", "Confidential items may still be taken in private.")
+    notice_days: Days | None = Field(
+        default=None,
+        **ask(
+            "How many business days' notice of a meeting?",
+            "Papers go out with the notice; five business days is common. Unknown leaves [●] in the drafts.",
+        ),
+    )
+    in_public: bool | None = Field(
+        default=None,
+        **ask(
+            "Does it meet in public?",
+            "Confidential items may still be taken in private. Unknown leaves a drafting note for the parties to "
+            "decide.",
+        ),
     )
 
 
@@ -637,7 +671,7 @@ class Body(Strict):
     )
     remit: list[Text] = Field(default_factory=list, **ask("What does it do or decide?", "One item per function."))
     members: list[Member] = Field(default_factory=list, **ask("Who are its members?", "By party and role."))
-    chair: Chair = Field(default_factory=lambda: Chair(method=ChairMethod.ROTATING, rotation_months=12))
+    chair: Chair = Field(default_factory=Chair)
     deputies: Deputies = Field(default_factory=Deputies)
     quorum: Quorum | None = Field(
         default=None, **ask("Quorum", "How many voting members must be present for the body to take decisions.")
@@ -660,16 +694,21 @@ class Body(Strict):
 
 
 class UrgentDecisions(Strict):
-    allowed: bool = Field(
-        default=True,
+    allowed: bool | None = Field(
+        default=None,
         **ask(
             "May urgent decisions be taken between meetings?",
-            "For decisions that cannot wait; they are reported to the next meeting.",
+            "For decisions that cannot wait; they are reported to the next meeting. Unknown leaves a drafting note "
+            "and no urgent procedure.",
         ),
     )
-    taken_by: Text = Field(
-        default="the chair and one voting member from each other party",
-        **ask("Who may take an urgent decision?", "Reported to the next meeting for ratification."),
+    taken_by: Text | None = Field(
+        default=None,
+        **ask(
+            "Who may take an urgent decision?",
+            "E.g. the chair and one voting member from each other party; reported to the next meeting for "
+            "ratification. Unknown leaves [●].",
+        ),
     )
 
 
@@ -909,11 +948,12 @@ class Liability(Strict):
             "A cap limits what one party can claim from another. Unknown means no cap is stated yet.",
         ),
     )
-    indemnities: bool = Field(
-        default=True,
+    indemnities: bool | None = Field(
+        default=None,
         **ask(
             "Do the parties indemnify each other for their own defaults?",
-            "Each party makes good the losses its own breach or negligence causes the others.",
+            "Each party makes good the losses its own breach or negligence causes the others. Unknown drafts no "
+            "indemnity and leaves a drafting note.",
         ),
     )
     insurance: Text | None = Field(
@@ -939,13 +979,13 @@ class Membership(Strict):
         default=True,
         **ask("Must all parties agree to admit a new party?", "Usually yes: a new party changes everyone's position."),
     )
-    exit_notice_months: int = Field(
-        default=6,
+    exit_notice_months: int | None = Field(
+        default=None,
         gt=0,
         le=60,
         **ask(
             "How many months' notice to leave?",
-            "Long enough for the others to rearrange services, often 6 or 12 months.",
+            "Long enough for the others to rearrange services, often 6 or 12 months. Unknown leaves [●].",
         ),
     )
     minimum_term_months: int | None = Field(
