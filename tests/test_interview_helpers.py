@@ -66,23 +66,32 @@ BODIES = [
     t("to lead the collaborative"), t("setting the annual plan"), ENTER,
     ENTER, t("NSFT"), t("Chief Executive"), ENTER, t("Yes"),  # first member
     t("Add"), t("Coastal"), t("Managing Director"), ENTER, t("Yes"), t("Done"),
-    ENTER, ENTER, ENTER, ENTER, ENTER,  # chair rotating every 12 months, vice-chair; deputies
+    t("Rotating"), t("12"), t("Yes"),  # chair: no default, so chosen; rotation asked only for a rotating chair
+    t("Yes"), t("Yes"),  # deputies allowed, and may vote: chosen, not defaulted
     YES, t("2"), ENTER,  # quorum of 2 with each party
-    ENTER, ENTER, ENTER,  # meetings monthly, 5 days, not in public
+    t("Monthly"), t("5"), t("No"),  # meetings monthly, 5 days' notice, not in public
     t("Weighted"), t("1"), t("1"), ENTER,  # weights asked only for weighted voting; no casting vote
     t("NSFT"), ENTER,  # secretariat; review every 12 months
     t("Done"),
 ]  # fmt: skip
-DECISIONS = [t("admission of a new party"), ENTER, ENTER, ENTER, ENTER, ENTER, ENTER]  # ... revocation notice
+DECISIONS = [
+    t("admission of a new party"), ENTER, ENTER, ENTER,  # reserved matters, unanimity, no party-reserved matters
+    t("Yes"), t("the chair and one voting member from each other party"),  # urgent decisions: chosen
+    ENTER,  # revocation notice: 30 days
+]  # fmt: skip
 DELEGATIONS = [
     ENTER, t("NSFT"), t("board"),  # to a body, so "which officer" is not asked
     t("joint delivery of community nursing"), t("the Trust's scheme of delegation"), t("100,000"),
     t("Done"),
 ]  # fmt: skip
-FINANCE = [ENTER, ENTER, ENTER, ENTER, SKIP, ENTER, t("NHS Resolution schemes")]  # no pooled fund: not asked
+FINANCE = [
+    ENTER, ENTER, ENTER, ENTER,  # equal cost shares; no host fee, risk share or pooled fund (its details not asked)
+    SKIP, ENTER,  # no cap; indemnities left unknown: [●] and a drafting note, never an indemnity nobody chose
+    t("NHS Resolution schemes"),
+]  # fmt: skip
 STAFFING = [ENTER, t("Done"), ENTER, ENTER, t("NSFT")]
 DISPUTES = [ENTER, t("Operational"), t("the operational leads"), t("10"), t("Done"), *[ENTER] * 8]
-TERM = [t("3"), ENTER, ENTER, ENTER, SKIP, ENTER]
+TERM = [t("3"), ENTER, ENTER, t("6"), SKIP, ENTER]  # 3 years, reviewed yearly, all admit; 6 months' exit notice
 DOCUMENTS = [
     *[ENTER] * 5,
     t("deed"),

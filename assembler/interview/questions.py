@@ -380,8 +380,8 @@ def questions(model: type[BaseModel]) -> list[Question]:
 
 
 def default_at(path: Sequence[str | int]) -> Any:
-    """The model's default for the answer at ``path``; a parent's default object wins (a new body's chair
-    rotates every 12 months because ``Body.chair`` defaults so, though ``Chair.method`` has no default)."""
+    """The model's default for the answer at ``path``; a parent's default object wins over its fields' own
+    defaults, should a parent's default factory ever set them (none of a body's terms does: see issue 13)."""
     current: type[BaseModel] = m.Answers
     result: Any = None
     for part in path:
