@@ -726,11 +726,12 @@ class Decisions(Strict):
         **ask("Which matters must each party's own board approve?", "E.g. annual accounts."),
     )
     urgent: UrgentDecisions = Field(default_factory=UrgentDecisions)
-    revocation_notice_days: Days = Field(
-        default=30,
+    revocation_notice_days: Days | None = Field(
+        default=None,
         **ask(
             "How many days' notice must a party give to vary or revoke an authority it has delegated?",
-            "Gives the others time to adjust; the scheme of delegation lets them agree a shorter period.",
+            "Gives the others time to adjust, often 30 days; the scheme of delegation lets them agree a shorter "
+            "period. Unknown leaves [●].",
         ),
     )
 
@@ -763,11 +764,12 @@ class Delegation(Strict):
 
 
 class CostSharing(Strict):
-    method: CostMethod = Field(
-        default=CostMethod.EQUAL,
+    method: CostMethod | None = Field(
+        default=None,
         **ask(
             "How are shared costs met?",
-            "Shared costs are the costs of the collaborative's own work, such as its programme team.",
+            "Shared costs are the costs of the collaborative's own work, such as its programme team. Unknown "
+            "leaves [●] and a drafting note.",
         ),
     )
     shares: dict[Ref, Percent] | None = Field(

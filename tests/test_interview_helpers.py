@@ -77,7 +77,7 @@ BODIES = [
 DECISIONS = [
     t("admission of a new party"), ENTER, ENTER, ENTER,  # reserved matters, unanimity, no party-reserved matters
     t("Yes"), t("the chair and one voting member from each other party"),  # urgent decisions: chosen
-    ENTER,  # revocation notice: 30 days
+    t("30"),  # revocation notice: 30 days
 ]  # fmt: skip
 DELEGATIONS = [
     ENTER, t("NSFT"), t("board"),  # to a body, so "which officer" is not asked
@@ -85,7 +85,7 @@ DELEGATIONS = [
     t("Done"),
 ]  # fmt: skip
 FINANCE = [
-    ENTER, ENTER, ENTER, ENTER,  # equal cost shares; no host fee, risk share or pooled fund (its details not asked)
+    t("Equal"), ENTER, ENTER, ENTER,  # equal cost shares; no host fee, risk share or pooled fund (not detailed)
     SKIP, ENTER,  # no cap; indemnities left unknown: [●] and a drafting note, never an indemnity nobody chose
     t("NHS Resolution schemes"),
 ]  # fmt: skip

@@ -9,7 +9,17 @@ import pytest
 from pydantic import BaseModel
 
 from assembler.assembly import build
-from assembler.model import Body, Chair, Deputies, Liability, Meetings, Membership, UrgentDecisions
+from assembler.model import (
+    Body,
+    Chair,
+    CostSharing,
+    Decisions,
+    Deputies,
+    Liability,
+    Meetings,
+    Membership,
+    UrgentDecisions,
+)
 
 from .docx_reading import Docx, Para, read
 
@@ -56,6 +66,8 @@ def _gap(para: Para) -> None:
         (UrgentDecisions, "allowed"),
         (UrgentDecisions, "taken_by"),
         (Membership, "exit_notice_months"),
+        (CostSharing, "method"),
+        (Decisions, "revocation_notice_days"),
     ],
 )
 def test_terms_a_party_must_choose_default_to_unknown(model: type[BaseModel], field: str) -> None:
@@ -121,3 +133,17 @@ def test_no_urgent_procedure_meetings_in_private_or_exit_notice_nobody_chose(pac
     assert "are held in private" not in tor and "are held in public" not in tor
     assert "bodies[jog].meetings.in_public" in _notes(pack["tor"])
     _gap(_only(agreement, "A Party may leave the Collaborative by giving not less than"))
+
+
+def test_no_cost_shares_or_revocation_notice_nobody_chose(pack: dict[str, Docx]) -> None:
+    agreement = pack["cjv"]
+    drafted = "\n".join(p.text for p in _clauses(agreement))
+    assert "Shared Costs in equal shares" not in drafted
+    _gap(_only(agreement, "The Parties shall meet the Shared Costs"))
+    assert "finance.cost_sharing.method" in _notes(agreement)
+    memorandum = "\n".join(p.text for p in _clauses(pack["mou"]))
+    assert "shall meet that shared cost in equal shares" not in memorandum
+    revocation = [p for p in _clauses(pack["sod"]) if "vary or revoke any authority" in p.text]
+    assert revocation
+    for para in revocation:
+        _gap(para)
