@@ -24,6 +24,7 @@ from assembler.model import (
 from assembler.rules import check, errors_in
 
 from .docx_reading import Docx, Para, read
+from .test_grammar import lint_pack
 
 UNANSWERED = Path(__file__).parent / "fixtures" / "build" / "answers_unanswered.yaml"
 FREQUENCIES = ("weekly", "fortnightly", "monthly", "every two months", "quarterly")
@@ -169,3 +170,8 @@ def test_the_rules_take_an_unanswered_term_as_unknown_not_as_a_problem() -> None
     assert errors_in(findings) == []
     concerned = [f for f in findings for loc in f.locations if UNKNOWN_NOW & {str(part) for part in loc}]
     assert concerned == []
+
+
+def test_the_gaps_read_grammatically(tmp_path: Path) -> None:
+    problems = lint_pack(UNANSWERED, tmp_path)
+    assert not problems, "\n".join(problems)
