@@ -1,0 +1,111 @@
+"""Answers generated along named axes from one small base file, for the pack-consistency harness.
+
+Each axis is a name and a set of named values; a value is a function that changes the answers (a plain dict read
+from ``tests/fixtures/pack_consistency/base.yaml``). ``variants()`` yields every combination whose answers are
+distinct; the harness builds each one and skips those the governance rules reject.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+BASE = Path(__file__).resolve().parent / "fixtures" / "pack_consistency" / "base.yaml"
+
+Answers = dict[str, Any]
+Change = Callable[[Answers], None]
+
+
+def _form(form: str) -> Change:
+    def change(a: Answers) -> None:
+        a["legal_form"] = form
+        if form == "lead_provider":
+            a["parties"][1]["roles"] = ["member", "lead_provider"]
+        if form == "mou_only":  # an MoU delegates nothing (rule R15)
+            a["delegations"] = []
+
+    return change
+
+
+def _produce(*kinds: str) -> Change:
+    def change(a: Answers) -> None:
+        for kind in ("mou", "cjv", "tor", "sod", "dra"):
+            a["documents"][kind]["produce"] = kind in kinds
+
+    return change
+
+
+def _placement(placement: str) -> Change:
+    def change(a: Answers) -> None:
+        for kind in ("tor", "sod", "dra"):
+            a["documents"][kind]["placement"] = placement
+
+    return change
+
+
+def _voting(rule: str) -> Change:
+    def change(a: Answers) -> None:
+        voting: dict[str, Any] = {"rule": rule, "casting_vote": False}
+        if rule == "qualified_majority":
+            voting["threshold_percent"] = 75
+        if rule == "weighted":
+            voting["weights"] = {"AFT": 3, "BT": 2, "CT": 2}
+        a["bodies"][0]["voting"] = voting
+
+    return change
+
+
+FORMS = ("mou_only", "cjv", "lead_provider", "committees_in_common", "joint_committee")
+VOTING_RULES = ("consensus", "unanimous", "simple_majority", "qualified_majority", "weighted")
+PLACEMENTS = ("schedule", "standalone", "both")
+DOCUMENT_SETS: dict[str, tuple[str, ...]] = {
+    "all": ("mou", "cjv", "tor", "sod", "dra"),
+    "no_mou": ("cjv", "tor", "sod", "dra"),
+    "agreement_and_terms": ("cjv", "tor"),
+    "no_agreement": ("mou", "tor", "sod", "dra"),
+    "memorandum_and_terms": ("mou", "tor"),
+}
+
+AXES: dict[str, dict[str, Change]] = {
+    "legal_form": {v: _form(v) for v in FORMS},
+    "documents": {name: _produce(*kinds) for name, kinds in DOCUMENT_SETS.items()},
+    "placement": {v: _placement(v) for v in PLACEMENTS},
+    "voting": {v: _voting(v) for v in VOTING_RULES},
+}
+"""The named axes: legal form × documents produced × placement of ToR/SoD/DRA × voting rule of the board."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str  # e.g. "legal_form=cjv,documents=all,placement=both,voting=weighted"
+    answers: Answers
+
+
+def base() -> Answers:
+    data: Answers = YAML(typ="safe").load(BASE.read_text(encoding="utf-8"))
+    return data
+
+
+def variants() -> Iterator[Variant]:
+    """Every combination of the axes, once per distinct answers (placement means nothing without an agreement)."""
+    start = base()
+    seen: set[str] = set()
+    for values in itertools.product(*(axis.items() for axis in AXES.values())):
+        answers = copy.deepcopy(start)
+        for _name, change in values:
+            change(answers)
+        if not answers["documents"]["cjv"]["produce"]:
+            for kind in ("tor", "sod", "dra"):  # without an agreement each is its own document, wherever placed
+                answers["documents"][kind].pop("placement", None)
+        key = repr(answers)
+        if key in seen:
+            continue
+        seen.add(key)
+        name = ",".join(f"{axis}={value}" for axis, (value, _) in zip(AXES, values, strict=True))
+        yield Variant(name, answers)
