@@ -761,7 +761,8 @@ def _required(unit: Unit, a: Answers) -> set[str]:
     if unit.first:
         need |= {"parties", "precedence"}
     if unit.label == "cjv":
-        need |= {"voting rule", "chair", "meeting frequency", "initial term", "review", "variation", "final forum"}
+        # (the board's chair and meetings are left to its terms of reference: the agreement does not restate them)
+        need |= {"voting rule", "initial term", "review", "variation", "final forum"}
     if unit.label.startswith("tor Part") or ("Schedule" in unit.label and "Terms of Reference of" in unit.label):
         need |= {"voting rule", "chair", "meeting frequency"}
         if bodies.get(unit.body, {}).get("quorum"):
