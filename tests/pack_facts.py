@@ -338,15 +338,22 @@ _RESERVED_RULE = [
         re.compile(r"^The (?P<body>.+?) may decide a matter listed above only with the agreement of every Party"),
         "unanimity",
     ),
+    (re.compile(r"^Each (?:reserved matter|Reserved Matter) is subject to a locked gateway\."), "locked_gateway"),
     (
-        re.compile(
-            r"(?:A|a) (?:reserved matter|Reserved Matter) may be decided only (?:after|once|when) each Party has (?:opened|released)"
-        ),
+        re.compile(r"^A matter listed above may not proceed beyond its gateway until each Party has confirmed"),
         "locked_gateway",
     ),
-    (re.compile(r"(?:reserved matter|Reserved Matter).{0,80} (?:locked gateway|gateway)"), "locked_gateway"),
     (
-        re.compile(r"(?:reserved matter|Reserved Matter).{0,120}referred to the board of each Party"),
+        re.compile(
+            r"^The (?P<body>.+?) may only (?:make recommendations on|recommend a decision on) a (?:reserved matter|"
+            r"Reserved Matter)\. (?:The matter|Its recommendation) (?:shall|will) be referred to the board of each Party"
+        ),
+        "referral_to_boards",
+    ),
+    (
+        re.compile(
+            r"^On a matter listed above the (?P<body>.+?) may only make a recommendation, which takes effect when"
+        ),
         "referral_to_boards",
     ),
 ]
@@ -354,11 +361,16 @@ _RESERVED_RULE = [
 
 @extractor("reserved-matter rule")
 def reserved_rule(unit: Unit) -> Iterator[Found]:
+    """How a reserved matter is decided: unanimity, locked_gateway or referral_to_boards."""
+    body = unit.body
     for p in unit.paragraphs:
+        listed = _RESERVED_LISTS[2].search(p.text)  # the scheme names the body in the list's lead-in
+        if listed:
+            body = listed.group("body")
         for pattern, value in _RESERVED_RULE:
             m = pattern.search(p.text)
             if m:
-                yield _subject(m.groupdict().get("body") or unit.body, unit), value, p
+                yield _subject(m.groupdict().get("body") or body, unit), value, p
                 break
 
 
@@ -767,6 +779,10 @@ def _required(unit: Unit, a: Answers) -> set[str]:
         need |= {"voting rule", "chair", "meeting frequency"}
         if bodies.get(unit.body, {}).get("quorum"):
             need.add("quorum")
+    top = next((b["name"] for b in bodies.values() if not b.get("parent")), None)
+    reserved = a.get("decisions", {}).get("reserved_matters") and a.get("legal_form", "cjv") != "mou_only"
+    if reserved and (unit.label in ("cjv", "sod") or (unit.body == top and unit.label.startswith(("tor", "cjv Sch")))):
+        need |= {"reserved matters", "reserved-matter rule"}
     if unit.label == "dra" or (
         unit.label.startswith("cjv Schedule") and unit.label.endswith("Dispute Resolution Procedure")
     ):

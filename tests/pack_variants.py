@@ -81,6 +81,34 @@ AXES: dict[str, dict[str, Change]] = {
 """The named axes: legal form × documents produced × placement of ToR/SoD/DRA × voting rule of the board."""
 
 
+def _mechanism(mechanism: str) -> Change:
+    def change(a: Answers) -> None:
+        a["decisions"]["reserved_mechanism"] = mechanism
+
+    return change
+
+
+def _chair(method: str) -> Change:
+    def change(a: Answers) -> None:
+        chair: dict[str, Any] = {"method": method, "vice_chair": True}
+        if method == "rotating":
+            chair["rotation_months"] = 6
+        if method == "named_party":
+            chair["party"] = "CT"
+        a["bodies"][0]["chair"] = chair
+
+    return change
+
+
+ALONGSIDE: dict[str, dict[str, Change]] = {
+    "reserved_mechanism": {v: _mechanism(v) for v in ("unanimity", "locked_gateway", "referral_to_boards")},
+    "chair": {v: _chair(v) for v in ("as_base", "independent", "named_party", "rotating")},
+}
+"""Secondary axes, not multiplied out: the n-th combination of the axes takes the (n mod k)-th value of each
+(``as_base`` keeps the base file's answer), so every value appears across the generated packs at no extra cost."""
+ALONGSIDE["chair"]["as_base"] = lambda a: None
+
+
 @dataclass(frozen=True)
 class Variant:
     name: str  # e.g. "legal_form=cjv,documents=all,placement=both,voting=weighted"
@@ -108,4 +136,8 @@ def variants() -> Iterator[Variant]:
             continue
         seen.add(key)
         name = ",".join(f"{axis}={value}" for axis, (value, _) in zip(AXES, values, strict=True))
+        for axis, options in ALONGSIDE.items():
+            value, change = list(options.items())[len(seen) % len(options)]
+            change(answers)
+            name += f",{axis}={value}"
         yield Variant(name, answers)

@@ -23,7 +23,7 @@ from assembler.errors import FindingsError
 
 from ..docx_reading import Docx, read
 from ..pack_facts import against_answers, disagreements, statements, unstated
-from ..pack_variants import AXES, Variant, variants
+from ..pack_variants import ALONGSIDE, AXES, Variant, variants
 
 pytestmark = pytest.mark.slow
 
@@ -72,7 +72,8 @@ def test_generated_packs_agree_along_every_axis() -> None:
     built = [(name, found) for name, outcome, found in results if outcome == "built"]
     rejected = [(name, outcome) for name, outcome, _ in results if outcome != "built"]
     assert len(built) >= MIN_VALID, f"only {len(built)} valid combinations of {len(todo)} ({len(rejected)} rejected)"
-    for axis, values in AXES.items():  # every value of every axis is in at least one valid pack
+    print(f"{len(built)} valid combinations built of {len(todo)} ({len(rejected)} rejected by the rules)")
+    for axis, values in {**AXES, **ALONGSIDE}.items():  # every value of every axis is in at least one valid pack
         for value in values:
             assert any(f"{axis}={value}" in name for name, _ in built), f"no valid pack with {axis}={value}"
     failing = [f"{name}:\n  " + "\n  ".join(found) for name, found in built if found]
