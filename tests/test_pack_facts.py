@@ -121,6 +121,14 @@ CASES = [
         [],
     ),
     (
+        "reserved-matter rule",
+        "Each reserved matter is subject to a locked gateway. The Board X may develop and consider a proposal on it.",
+        [("Board X", "locked_gateway")],
+        "The Board X may only make recommendations on a reserved matter. The matter shall be referred to the board "
+        "of each Party, and the decision takes effect only when the board of every Party has approved it.",
+        [("Board X", "referral_to_boards")],
+    ),
+    (
         "chair",
         "The chair of the Board X rotates between the Parties (AFT, BT and CT, in that order). Each Party holds the "
         "chair for a period of twelve (12) months, and nominates one of its voting members.",
@@ -243,6 +251,20 @@ def test_the_parties_reserved_matters_and_weights_read_their_lists() -> None:
     assert _values("vote weights", unit) == [("Board X", "AFT=3, BT=2")]
     weighted[6].text = "1"
     assert _values("vote weights", unit) == [("Board X", "AFT=3, BT=1")]
+
+
+def test_a_fact_missing_from_a_unit_or_differing_from_the_answers_is_reported(msecc: dict[str, Docx]) -> None:
+    answers = YAML(typ="safe").load(MSECC.read_text(encoding="utf-8"))
+    tor = msecc["tor"]
+    paragraphs = [p for p in tor.paragraphs if "Community Collaborative Board is quorate" not in p.text]
+    assert len(paragraphs) == len(tor.paragraphs) - 1
+    docs = {**msecc, "tor": Docx(tor.path, tor.parts, paragraphs)}
+    found = statements(docs)
+    assert unstated(docs, found, answers) == ["tor Part 1: Community Collaborative Board: no statement of quorum found"]
+    answers["bodies"][0]["quorum"]["members"] = 4
+    wrong = against_answers(statements(msecc), answers)
+    assert len(wrong) == 2 and all("quorum of Community Collaborative Board" in line for line in wrong), wrong
+    assert all("the answers give '4, each party present'" in line for line in wrong)
 
 
 def test_disagreements_name_each_document_and_value() -> None:
