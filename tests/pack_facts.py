@@ -406,6 +406,43 @@ def _is_item(q: Para, lead: Para) -> bool:
     return bool(re.fullmatch(r"\([a-z]+\)", q.number))
 
 
+# --- delegated authority
+
+
+def _table(after: list[Para]) -> list[str]:
+    """The cells of the table that follows a paragraph (row by row, left to right)."""
+    cells = []
+    for p in after:
+        if not p.style.startswith("Table"):
+            break
+        cells.append(p.text.strip())
+    return cells
+
+
+_LIMIT_TABLES = {
+    # the terms of reference (remit): who authorised the body, for what, and up to what limit
+    ("Party", "Function or decision", "Authority given by", "Financial limit"): (0, 1, 3, None),
+    # the scheme (financial limits): matter, delegate (a body or an officer), delegating party, limit
+    ("Matter", "Delegate", "Delegating Party", "Limit"): (2, 0, 3, 1),
+}
+
+
+@extractor("financial limits")
+def financial_limits(unit: Unit) -> Iterator[Found]:
+    """Each delegation to a body with its limit: "AFT: <function> = £1,000,000; ..." (subject: the body)."""
+    for i, p in enumerate(unit.paragraphs):
+        cells = _table(unit.paragraphs[i + 1 :])
+        for header, (party, function, limit, delegate) in _LIMIT_TABLES.items():
+            if tuple(cells[:4]) != header:
+                continue
+            rows: dict[str, list[str]] = defaultdict(list)
+            for row in zip(*(iter(cells[4:]),) * 4, strict=False):
+                body = unit.body if delegate is None else re.sub(r"^the ", "", row[delegate])
+                rows[body].append(f"{row[party]}: {row[function]} = {row[limit]}")
+            for body, lines in rows.items():
+                yield _subject(body, unit), "; ".join(sorted(lines)), p
+
+
 # --- chair
 
 _CHAIR = [
@@ -728,6 +765,15 @@ def expected(a: Answers) -> dict[tuple[str, str], str]:
         else:
             out[("chair", name)] = "independent"
         out[("meeting frequency", name)] = (body.get("meetings") or {}).get("frequency", "monthly")
+    names = {b["id"]: b["name"] for b in a.get("bodies", [])}
+    limits: dict[str, list[str]] = defaultdict(list)
+    for d in a.get("delegations", []):
+        if d.get("to_body"):
+            limit = d.get("financial_limit")
+            shown = "[●]" if limit is None else f"£{limit:,}"
+            limits[names.get(d["to_body"], d["to_body"])].append(f"{d['from_party']}: {d['function']} = {shown}")
+    for body, lines in limits.items():
+        out[("financial limits", body)] = "; ".join(sorted(lines))
     top = next((b["name"] for b in a.get("bodies", []) if not b.get("parent")), None)
     decisions = a.get("decisions", {})
     if top and decisions.get("reserved_matters"):
@@ -779,6 +825,11 @@ def _required(unit: Unit, a: Answers) -> set[str]:
         need |= {"voting rule", "chair", "meeting frequency"}
         if bodies.get(unit.body, {}).get("quorum"):
             need.add("quorum")
+    delegated = {b["name"] for b in bodies.values() for d in a.get("delegations", []) if d.get("to_body") == b["id"]}
+    if unit.body in delegated and (unit.label.startswith("tor Part") or "Terms of Reference of" in unit.label):
+        need.add("financial limits")
+    if delegated and (unit.label == "sod" or unit.label.endswith("Scheme of Delegation")):
+        need.add("financial limits")
     top = next((b["name"] for b in bodies.values() if not b.get("parent")), None)
     reserved = a.get("decisions", {}).get("reserved_matters") and a.get("legal_form", "cjv") != "mou_only"
     if reserved and (unit.label in ("cjv", "sod") or (unit.body == top and unit.label.startswith(("tor", "cjv Sch")))):

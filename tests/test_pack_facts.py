@@ -215,7 +215,9 @@ def test_each_extractor_reads_the_fact_and_notices_a_change(
 
 
 def test_the_extractors_without_a_case_above_can_fail() -> None:
-    assert {c[0] for c in CASES} | {"parties", "reserved matters", "vote weights"} == set(EXTRACTORS)
+    assert {c[0] for c in CASES} | {"parties", "reserved matters", "vote weights", "financial limits"} == set(
+        EXTRACTORS
+    )
     unit = _unit("This paragraph states nothing at all.")
     assert all(_values(fact, unit) == [] for fact in EXTRACTORS)
 
@@ -251,6 +253,25 @@ def test_the_parties_reserved_matters_and_weights_read_their_lists() -> None:
     assert _values("vote weights", unit) == [("Board X", "AFT=3, BT=2")]
     weighted[6].text = "1"
     assert _values("vote weights", unit) == [("Board X", "AFT=3, BT=1")]
+
+
+def test_the_financial_limits_of_the_terms_of_reference_and_the_scheme_read_alike() -> None:
+    def table(lead: str, *cells: str) -> Unit:
+        paras = [Para("Clause2", lead, None, None, number="4.2")]
+        paras += [Para("TableText", c, None, None) for c in cells]
+        return Unit("sod", "sod", "", paras)
+
+    tor = table(
+        "Each Party shown below has authorised the Board X:", "Party", "Function or decision", "Authority given by"
+    )
+    tor.paragraphs += [Para("TableText", c, None, None) for c in ("Financial limit", "AFT", "buying", "its SoRD", "£5")]
+    tor.body = "Board X"
+    sod = table("Each Delegate may commit:", "Matter", "Delegate", "Delegating Party", "Limit", "buying", "the Board X")
+    sod.paragraphs += [Para("TableText", c, None, None) for c in ("AFT", "£5", "paying", "Lead Director", "AFT", "£1")]
+    assert _values("financial limits", tor) == [("Board X", "AFT: buying = £5")]
+    assert _values("financial limits", sod) == [("Board X", "AFT: buying = £5"), ("Lead Director", "AFT: paying = £1")]
+    sod.paragraphs[8].text = "£6"
+    assert _values("financial limits", sod)[0] == ("Board X", "AFT: buying = £6")
 
 
 def test_a_fact_missing_from_a_unit_or_differing_from_the_answers_is_reported(msecc: dict[str, Docx]) -> None:
