@@ -324,6 +324,22 @@ def weighted_majority(unit: Unit) -> Iterator[Found]:
                 yield unit.body, value, p
 
 
+_CASTING = [
+    (re.compile(r"the chair has a second or casting vote"), "yes"),
+    (re.compile(r"the chair has no second vote|The chair has no casting vote"), "no"),
+]
+
+
+@extractor("casting vote")
+def casting_vote(unit: Unit) -> Iterator[Found]:
+    """Whether the chair of a body that votes by majority has a casting vote."""
+    for p in unit.paragraphs:
+        for pattern, value in _CASTING:
+            if pattern.search(p.text):
+                yield unit.body, value, p
+                break
+
+
 # --- reserved matters
 
 
@@ -752,6 +768,8 @@ def expected(a: Answers) -> dict[tuple[str, str], str]:
         voting = body.get("voting") or {}
         rule = voting.get("rule", "consensus") if voters else "none"
         out[("voting rule", name)] = rule
+        if rule in ("simple_majority", "qualified_majority", "weighted"):
+            out[("casting vote", name)] = "yes" if voting.get("casting_vote") else "no"
         if rule == "qualified_majority":
             out[("voting threshold", name)] = f"{voting['threshold_percent']}%"
         if rule == "weighted":

@@ -100,7 +100,14 @@ def _chair(method: str) -> Change:
     return change
 
 
+def _casting(a: Answers) -> None:
+    voting = a["bodies"][0]["voting"]
+    if voting["rule"] in ("simple_majority", "qualified_majority", "weighted"):  # nothing to break otherwise (R11)
+        voting["casting_vote"] = True
+
+
 ALONGSIDE: dict[str, dict[str, Change]] = {
+    "casting_vote": {"no": lambda a: None, "if_majority": _casting},
     "reserved_mechanism": {v: _mechanism(v) for v in ("unanimity", "locked_gateway", "referral_to_boards")},
     "chair": {v: _chair(v) for v in ("as_base", "independent", "named_party", "rotating")},
 }

@@ -28,7 +28,7 @@ from .pack_facts import (
 
 ROOT = Path(__file__).resolve().parent.parent
 MSECC = ROOT / "answers" / "msecc.yaml"
-NOT_IN_MSECC = {"voting threshold", "vote weights", "weighted majority"}  # the MSECC board decides by consensus
+NOT_IN_MSECC = {"voting threshold", "vote weights", "weighted majority", "casting vote"}  # the MSECC board decides by consensus
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +112,14 @@ CASES = [
         [("Board X", "more than half of the weighted votes cast")],
         "A decision requires more than half of the votes held by the Parties present at a quorate meeting.",
         [("Board X", "more than half of the votes held by the Parties present")],
+    ),
+    (
+        "casting vote",
+        "If the votes for and against a proposal are equal, the proposal is not carried, and the chair has no second "
+        "vote.",
+        [("Board X", "no")],
+        "If the votes for and against a proposal are equal, the chair has a second or casting vote.",
+        [("Board X", "yes")],
     ),
     (
         "reserved-matter rule",
