@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,15 +55,18 @@ def _voting(rule: str) -> Change:
         voting: dict[str, Any] = {"rule": rule, "casting_vote": False}
         if rule == "qualified_majority":
             voting["threshold_percent"] = 75
-        if rule == "weighted":
+        if rule.startswith("weighted"):
+            voting["rule"] = "weighted"
             voting["weights"] = {"AFT": 3, "BT": 2, "CT": 2}
+        if rule == "weighted_60":
+            voting["threshold_percent"] = 60
         a["bodies"][0]["voting"] = voting
 
     return change
 
 
 FORMS = ("mou_only", "cjv", "lead_provider", "committees_in_common", "joint_committee")
-VOTING_RULES = ("consensus", "unanimous", "simple_majority", "qualified_majority", "weighted")
+VOTING_RULES = ("consensus", "unanimous", "simple_majority", "qualified_majority", "weighted", "weighted_60")
 PLACEMENTS = ("schedule", "standalone", "both")
 DOCUMENT_SETS: dict[str, tuple[str, ...]] = {
     "all": ("mou", "cjv", "tor", "sod", "dra"),
@@ -111,8 +115,9 @@ ALONGSIDE: dict[str, dict[str, Change]] = {
     "reserved_mechanism": {v: _mechanism(v) for v in ("unanimity", "locked_gateway", "referral_to_boards")},
     "chair": {v: _chair(v) for v in ("as_base", "independent", "named_party", "rotating")},
 }
-"""Secondary axes, not multiplied out: the n-th combination of the axes takes the (n mod k)-th value of each
-(``as_base`` keeps the base file's answer), so every value appears across the generated packs at no extra cost."""
+"""Secondary axes, not multiplied out: each combination of the axes takes one value of each, chosen by a hash of
+its name (``as_base`` keeps the base file's answer), so every value appears across the generated packs at no extra
+cost and in company with every value of the main axes."""
 ALONGSIDE["chair"]["as_base"] = lambda a: None
 
 
@@ -144,7 +149,8 @@ def variants() -> Iterator[Variant]:
         seen.add(key)
         name = ",".join(f"{axis}={value}" for axis, (value, _) in zip(AXES, values, strict=True))
         for axis, options in ALONGSIDE.items():
-            value, change = list(options.items())[len(seen) % len(options)]
+            pick = zlib.crc32(f"{axis}:{name}".encode()) % len(options)  # fixed, and independent of the axes
+            value, change = list(options.items())[pick]
             change(answers)
             name += f",{axis}={value}"
         yield Variant(name, answers)

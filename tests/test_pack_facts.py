@@ -28,7 +28,12 @@ from .pack_facts import (
 
 ROOT = Path(__file__).resolve().parent.parent
 MSECC = ROOT / "answers" / "msecc.yaml"
-NOT_IN_MSECC = {"voting threshold", "vote weights", "weighted majority", "casting vote"}  # the MSECC board decides by consensus
+NOT_IN_MSECC = {
+    "voting threshold",
+    "vote weights",
+    "weighted majority",
+    "casting vote",
+}  # the MSECC board decides by consensus
 
 
 @pytest.fixture(scope="module")
