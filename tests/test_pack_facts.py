@@ -233,6 +233,9 @@ def test_the_extractors_without_a_case_above_can_fail() -> None:
     )
     unit = _unit("This paragraph states nothing at all.")
     assert all(_values(fact, unit) == [] for fact in EXTRACTORS)
+    invited = _unit("The chair may invite any other person to attend. A person attending by invitation does not vote.")
+    assert _values("voting rule", invited) == []
+    assert _values("voting rule", _unit("The Board X does not vote. It seeks a shared view.")) == [("Board X", "none")]
 
 
 def test_the_parties_reserved_matters_and_weights_read_their_lists() -> None:
@@ -295,6 +298,8 @@ def test_a_fact_missing_from_a_unit_or_differing_from_the_answers_is_reported(ms
     docs = {**msecc, "tor": Docx(tor.path, tor.parts, paragraphs)}
     found = statements(docs)
     assert unstated(docs, found, answers) == ["tor Part 1: Community Collaborative Board: no statement of quorum found"]
+    misread = [Statement("quorum", "chair may invite any other person", "3", "tor Part 1", "5.5")]
+    assert against_answers(misread, answers) == [f"{misread[0]}: not a body of the answers (an extractor misread?)"]
     answers["bodies"][0]["quorum"]["members"] = 4
     wrong = against_answers(statements(msecc), answers)
     assert len(wrong) == 2 and all("quorum of Community Collaborative Board" in line for line in wrong), wrong
