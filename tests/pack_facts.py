@@ -463,7 +463,8 @@ _CHAIR = [
         re.compile(
             r"^The chair of the (?P<body>.+?) rotates between the Parties"
             r"(?: \((?P<order>.+?), in that order\)| in (?P<decided>the order .+?))?"
-            rf"(?:\. Each Party holds the chair for a period of {_COUNT}|, each Party holding it for (?P<digits>\d+)) months"
+            rf"(?:\. Each Party holds the chair for a period of (?:{_COUNT}|(?P<unknown>\[●\]))|, each Party holding it "
+            r"for (?P<digits>\d+)) months"
             r"(?: in (?P<decided2>the order .+?)\.)?"
         ),
         "rotating",
@@ -473,6 +474,7 @@ _CHAIR = [
         "named_party",
     ),
     (re.compile(r"^The chair of the (?P<body>.+?) is (?:an|the) independent"), "independent"),
+    (re.compile(r"^The chair of the (?P<body>.+?) is \[●\]\.$"), "unknown"),
 ]
 DECIDED_ORDER = "order decided by the body"
 """How a rotation reads whose order is left to the body ("in the order the Board decides")."""
@@ -489,7 +491,7 @@ def chair(unit: Unit) -> Iterator[Found]:
             groups = m.groupdict()
             value = method
             if method == "rotating":
-                months = count(m) if groups.get("words") else groups["digits"]
+                months = count(m) if groups.get("words") else groups["digits"] or "unknown"
                 if groups["order"]:
                     order = "order " + re.sub(r",? and ", ", ", groups["order"])
                 else:
@@ -514,10 +516,11 @@ _FREQUENCIES = {
     "bimonthly": "bimonthly",
     "every quarter": "quarterly",
     "quarterly": "quarterly",
+    "[●]": "unknown",
 }
 _MEETS = re.compile(
     r"^The (?P<body>.+?) (?:shall meet|will meet|meets) (?P<freq>every week|every two weeks|every month|every two "
-    r"months|every quarter|weekly|fortnightly|monthly|bimonthly|quarterly)\b"
+    r"months|every quarter|weekly|fortnightly|monthly|bimonthly|quarterly|\[●\])(?:\b|,)"
 )
 
 
@@ -773,15 +776,15 @@ def expected(a: Answers) -> dict[tuple[str, str], str]:
             out[("voting threshold", name)] = f"{voting['threshold_percent']}%"
         if rule == "weighted":
             out[("vote weights", name)] = ", ".join(sorted(f"{p}={w}" for p, w in voting["weights"].items()))
-        chair = body.get("chair") or {"method": "rotating", "rotation_months": 12}
-        if chair["method"] == "rotating":
+        chair = body.get("chair") or {}
+        if chair.get("method") == "rotating":
             order = f"order {', '.join(dict.fromkeys(voters))}" if voters else DECIDED_ORDER
-            out[("chair", name)] = f"rotating, {chair.get('rotation_months') or 12} months each, {order}"
-        elif chair["method"] == "named_party":
+            out[("chair", name)] = f"rotating, {chair.get('rotation_months') or 'unknown'} months each, {order}"
+        elif chair.get("method") == "named_party":
             out[("chair", name)] = f"named_party {chair['party']}"
         else:
-            out[("chair", name)] = "independent"
-        out[("meeting frequency", name)] = (body.get("meetings") or {}).get("frequency", "monthly")
+            out[("chair", name)] = chair.get("method") or "unknown"
+        out[("meeting frequency", name)] = (body.get("meetings") or {}).get("frequency") or "unknown"
     names = {b["id"]: b["name"] for b in a.get("bodies", [])}
     limits: dict[str, list[str]] = defaultdict(list)
     for d in a.get("delegations", []):

@@ -151,6 +151,20 @@ CASES = [
         [("Board X", "rotating, 6 months each, order decided by the body")],
     ),
     (
+        "chair",
+        "The chair of the Board X is the member nominated by BT from among its voting members.",
+        [("Board X", "named_party BT")],
+        "The chair of the Board X is [●].",  # unanswered: left for the parties
+        [("Board X", "unknown")],
+    ),
+    (
+        "meeting frequency",
+        "The Board X will meet every quarter, on dates set by the chair.",
+        [("Board X", "quarterly")],
+        "The Board X shall meet [●], on dates set by the chair.",
+        [("Board X", "unknown")],
+    ),
+    (
         "meeting frequency",
         "The Board X shall meet every month, on dates set by the chair.",
         [("Board X", "monthly")],
