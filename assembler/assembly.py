@@ -26,6 +26,7 @@ from .model import DocumentKind
 from .pack import TOOL_DIR, PackWriter, check_targets, manifest_name, os_error
 from .rendering import answers_context, make_environment
 from .report import build_report, model_json, report_json
+from .resources import templates_root
 from .rules import Finding, check, errors_in
 
 __all__ = ["BuildResult", "FindingsError", "build", "parse_only", "templates_root"]
@@ -45,10 +46,6 @@ class BuildResult:
     diagram_message: str = ""  # drawn, or why not (Graphviz missing): one line for the user
     diagrams: list[Path] = field(default_factory=list)  # the governance diagram beside the pack (SVG, PNG)
     skipped: list[str] = field(default_factory=list)  # documents asked for but switched off in the answers
-
-
-def templates_root() -> Path:
-    return Path(__file__).resolve().parent.parent / "templates"
 
 
 def parse_only(value: str | None) -> list[DocumentKind]:

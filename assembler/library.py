@@ -20,6 +20,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from .cache import load_pickle, store_pickle
 from .errors import LibraryError, Problem
 from .model import DocumentKind
+from .resources import clause_library_root
 
 __all__ = [
     "Clause",
@@ -152,8 +153,8 @@ class Library:
 
 
 def default_root() -> Path:
-    """The clause_library folder next to the package (a source checkout or editable install)."""
-    return Path(__file__).resolve().parent.parent / "clause_library"
+    """The clause library shipped with the tool (package data in a wheel, the top-level folder in git)."""
+    return clause_library_root()
 
 
 def _yaml_load(text: str, name: str, problems: list[Problem], line_offset: int = 0) -> Any:

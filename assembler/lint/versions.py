@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..errors import Problem
 from ..library import Clause, default_root
+from ..resources import is_package_data, read_only_library_error
 from .files import display, key_lines, load_leniently, read_yaml
 
 __all__ = ["LOCK_NAME", "read_lock", "update_lock", "version_problem"]
@@ -53,6 +54,8 @@ def version_problem(clause: Clause, recorded: dict[str, str] | None) -> tuple[st
 def update_lock(root: Path | None = None, *, lock: Path | None = None) -> list[Problem]:
     """Record every clause's version and hash; refuse (returning why) when a changed clause kept its version."""
     root = root or default_root()
+    if is_package_data(root):
+        raise read_only_library_error(root, "assembler clauses lint --update-lock")
     lock = lock or root / LOCK_NAME
     library = load_leniently(root)[0]
     locked = read_lock(lock)
