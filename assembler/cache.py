@@ -1,54 +1,204 @@
-"""The user's cache folder: compiled templates and parsed clause libraries kept between runs.
+"""The user's cache folder: compiled clause templates kept between runs, authenticated so that nobody else's bytes
+are ever used.
 
-Everything cached is keyed by a checksum of its sources, so an edited clause is never served stale; a cache that
-cannot be written is simply not used.
+The folder must be the user's own: a real folder (not a symlink) owned by the user with mode 0700 (on POSIX; a
+folder the user owns with looser bits is tightened). Each entry carries an HMAC-SHA256 of its name, its context
+(tool, Python and settings) and its bytes, keyed by a random key kept in the folder (``key``, mode 0600), so an
+entry planted or changed by anyone without the key, truncated, or flipped by a bad disk is a miss. Any problem at
+all (a FIFO or a folder at an entry's path, a full disk, no inodes, a folder that cannot be made) is a miss too:
+the cache is only an accelerator, and a build never fails or slows down because of it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import hmac
 import os
-import pickle
+import secrets
+import stat
 import tempfile
 from pathlib import Path
-from typing import Any
 
-__all__ = ["cache_dir", "load_pickle", "store_pickle"]
+from jinja2.bccache import Bucket, BytecodeCache
+
+__all__ = ["AuthenticatedBytecodeCache", "UserCache", "cache_dir", "entry_path", "open_cache"]
+
+_MAGIC = b"assembler-cache-1\n"
+_KEY_NAME = "key"
+_KEY_SIZE = 32
+_MAX_ENTRY = 64 * 1024 * 1024  # far above any compiled clause; a bigger file is not ours
+# Never follow a symlink, never block on a FIFO; flags a platform lacks (Windows) are simply 0.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+_POSIX = hasattr(os, "getuid")
+
+
+def _location() -> Path | None:
+    setting = os.environ.get("ASSEMBLER_CACHE")
+    if setting == "off":
+        return None
+    if setting:
+        return Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "assembler"
 
 
 def cache_dir() -> Path | None:
-    """``$ASSEMBLER_CACHE``, else ``$XDG_CACHE_HOME/assembler`` or ``~/.cache/assembler``; None if unusable."""
-    if os.environ.get("ASSEMBLER_CACHE") == "off":
+    """``$ASSEMBLER_CACHE``, else ``$XDG_CACHE_HOME/assembler`` or ``~/.cache/assembler``; None when it is
+    switched off (``ASSEMBLER_CACHE=off``), cannot be made, is a symlink or is not the user's own."""
+    folder = _location()
+    if folder is None:
         return None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    folder = Path(os.environ.get("ASSEMBLER_CACHE") or Path(base) / "assembler")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=0o700)
+        info = os.lstat(folder)
+        if not stat.S_ISDIR(info.st_mode):  # a symlink (or a file) is refused, even one pointing to a folder
+            return None
+        if _POSIX:
+            if info.st_uid != os.getuid():
+                return None
+            if info.st_mode & 0o077:
+                os.chmod(folder, 0o700, follow_symlinks=False)
+    except (OSError, NotImplementedError, RuntimeError):  # RuntimeError: no home folder
+        return None
+    return folder
+
+
+def entry_path(folder: Path, name: str) -> Path:
+    """Where the entry ``name`` is kept (``name`` is made only of the tool's own hex digests and prefixes)."""
+    return folder / f"{name}.entry"
+
+
+def _read_regular(path: Path, limit: int) -> bytes | None:
+    """The bytes of a regular file owned by the user, or None (a FIFO, device, symlink or folder is never read)."""
+    try:
+        fd = os.open(path, _READ_FLAGS)
     except OSError:
         return None
-    return folder if os.access(folder, os.W_OK) else None
-
-
-def load_pickle(name: str) -> Any | None:
-    """A cached object, or None when absent or unreadable (for example written by another version)."""
-    folder = cache_dir()
-    if folder is None:
-        return None
     try:
-        with (folder / name).open("rb") as handle:
-            return pickle.load(handle)
-    except Exception:  # a damaged or incompatible cache entry is a miss, never an error
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        if _POSIX and info.st_uid != os.getuid():
+            return None
+        chunks = []
+        remaining = info.st_size + 1  # one byte more, to notice a file that grows while it is read
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        data = b"".join(chunks)
+        return data if len(data) <= limit else None
+    except OSError:
         return None
+    finally:
+        os.close(fd)
 
 
-def store_pickle(name: str, value: Any) -> None:
-    """Keep an object for the next run (atomically; failures are ignored: the cache is only an accelerator)."""
-    folder = cache_dir()
-    if folder is None:
-        return
+def _write_new(folder: Path, path: Path, data: bytes) -> bool:
+    """Write ``data`` to a new private file and rename it to ``path``; False on any failure (nothing left behind)."""
+    tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".part")
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, folder / name)
+            handle.write(data)
+        os.replace(tmp, path)
+        return True
+    except (OSError, ValueError):  # a full disk, no inodes, a folder in the way, a read-only cache...
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        return False
+
+
+def _key(folder: Path) -> bytes | None:
+    """The user's cache key, made on first use; a key others could read or change is replaced."""
+    path = folder / _KEY_NAME
+    key = _read_regular(path, _KEY_SIZE)
+    if key is not None and len(key) == _KEY_SIZE and _private(path):
+        return key
+    if not _write_new(folder, path, secrets.token_bytes(_KEY_SIZE)):
+        return None
+    key = _read_regular(path, _KEY_SIZE)  # another process may have written its own key at the same moment
+    return key if key is not None and len(key) == _KEY_SIZE else None
+
+
+def _private(path: Path) -> bool:
+    if not _POSIX:
+        return True
+    try:
+        return not os.lstat(path).st_mode & 0o077
     except OSError:
-        Path(tmp).unlink(missing_ok=True)
+        return False
+
+
+def _mac(key: bytes, name: str, context: str, payload: bytes) -> bytes:
+    mac = hmac.new(key, digestmod=hashlib.sha256)
+    for part in (name.encode(), context.encode(), payload):
+        mac.update(len(part).to_bytes(8, "big"))
+        mac.update(part)
+    return mac.digest()
+
+
+class UserCache:
+    """An opened cache: the user's folder and key, checked once, then entries read and written by name."""
+
+    def __init__(self, folder: Path, key: bytes) -> None:
+        self.folder = folder
+        self._key = key
+
+    def read(self, name: str, *, context: str) -> bytes | None:
+        """The bytes stored as ``name`` under the same ``context``, or None: absent, unreadable, not a regular file,
+        damaged, or not written by this user's tool under this context, all are misses."""
+        data = _read_regular(entry_path(self.folder, name), _MAX_ENTRY)
+        if data is None or not data.startswith(_MAGIC):
+            return None
+        tag, payload = data[len(_MAGIC) : len(_MAGIC) + 32], data[len(_MAGIC) + 32 :]
+        if not hmac.compare_digest(tag, _mac(self._key, name, context, payload)):
+            return None
+        return payload
+
+    def write(self, name: str, payload: bytes, *, context: str) -> None:
+        """Keep ``payload`` for the next run; failures are ignored (the cache is only an accelerator)."""
+        if len(payload) <= _MAX_ENTRY - 64:
+            mac = _mac(self._key, name, context, payload)
+            _write_new(self.folder, entry_path(self.folder, name), _MAGIC + mac + payload)
+
+
+def open_cache() -> UserCache | None:
+    """The user's cache, or None when it is off or cannot be used safely (see the module's docstring)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    key = _key(folder)
+    return UserCache(folder, key) if key is not None else None
+
+
+class AuthenticatedBytecodeCache(BytecodeCache):
+    """Jinja's compiled templates in the user's cache. Jinja unpickles and unmarshals what a bytecode cache hands
+    it, so only an entry that authenticates (same user's key, same tool, Python and environment settings) is."""
+
+    def __init__(self, cache: UserCache, *, settings: str) -> None:
+        self.cache = cache
+        self.context = settings
+        self.prefix = "jinja-" + hashlib.sha256(settings.encode()).hexdigest()[:16] + "-"
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        data = self.cache.read(self.prefix + bucket.key, context=self.context)
+        if data is None:
+            return
+        try:
+            bucket.bytecode_from_string(data)
+        except Exception:  # authenticated yet unusable (another jinja's format): compile from the source
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            data = bucket.bytecode_to_string()
+        except Exception:  # some code objects cannot be marshalled: simply not cached
+            return
+        self.cache.write(self.prefix + bucket.key, data, context=self.context)

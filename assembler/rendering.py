@@ -6,18 +6,21 @@ Answers are data, never templates: every value printed goes through ``finalize``
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
+import sys
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from jinja2 import (
     BaseLoader,
     BytecodeCache,
     ChoiceLoader,
-    FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
     TemplateError,
@@ -28,7 +31,7 @@ from jinja2 import Environment as _Environment
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import markup
-from .cache import cache_dir
+from .cache import AuthenticatedBytecodeCache, open_cache
 from .errors import ClauseRenderError, LibraryError, MarkupError, Problem
 from .facts import (
     COMPANY_KINDS,
@@ -465,10 +468,46 @@ class _LibraryLoader(BaseLoader):
         raise TemplateNotFound(template)
 
 
-def _bytecode_cache() -> BytecodeCache | None:
-    """Compiled templates kept between runs (keyed by source checksum), where a cache folder can be made."""
-    folder = cache_dir()
-    return FileSystemBytecodeCache(str(folder), "jinja-%s.cache") if folder is not None else None
+def _bytecode_cache(env: _Environment) -> BytecodeCache | None:
+    """Compiled templates kept between runs, where the user's cache can be used safely. They are keyed by the
+    template's source and authenticated under everything the compiled code depends on: this tool's code, jinja's
+    and Python's versions and the environment's settings (a changed tool never runs old compiled templates)."""
+    cache = open_cache()
+    return AuthenticatedBytecodeCache(cache, settings=_settings(env)) if cache is not None else None
+
+
+def _settings(env: _Environment) -> str:
+    tool = hashlib.sha256()
+    for module in (__file__, markup.__file__):  # the code that compiles and drives the templates
+        with contextlib.suppress(OSError, TypeError):
+            tool.update(Path(module).read_bytes())
+    settings = (
+        tool.hexdigest(),
+        jinja2.__version__,
+        sys.version,
+        f"{type(env).__module__}.{type(env).__qualname__}",
+        env.block_start_string,
+        env.block_end_string,
+        env.variable_start_string,
+        env.variable_end_string,
+        env.comment_start_string,
+        env.comment_end_string,
+        env.line_statement_prefix,
+        env.line_comment_prefix,
+        env.trim_blocks,
+        env.lstrip_blocks,
+        env.newline_sequence,
+        env.keep_trailing_newline,
+        env.optimized,
+        env.is_async,
+        repr(env.autoescape),
+        env.finalize is not None,
+        sorted(env.extensions),
+        sorted(getattr(env, "intercepted_binops", ())),
+        sorted(getattr(env, "intercepted_unops", ())),
+        env.code_generator_class.__qualname__,
+    )
+    return repr(settings)
 
 
 def render_text(env: ImmutableSandboxedEnvironment, text: str, context: dict[str, Any]) -> str:
@@ -507,9 +546,10 @@ def make_environment(macros: Path | None = None, *, library: Library | None = No
         lstrip_blocks=True,
         keep_trailing_newline=True,
         loader=ChoiceLoader(loaders) if loaders else None,
-        bytecode_cache=_bytecode_cache() if library is not None else None,
         cache_size=2000,
     )
+    if library is not None:
+        env.bytecode_cache = _bytecode_cache(env)
     env.filters.update(
         date=_date,
         money=_money,
