@@ -7,6 +7,8 @@ import datetime as dt
 import difflib
 import io
 import os
+import re
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,9 +19,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
-from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from .errors import InputError, Problem
 from .model import FORMAT_VERSION, Answers
@@ -35,6 +39,7 @@ __all__ = [
     "read_text",
     "round_trip_yaml",
     "save_answers",
+    "screen_yaml",
     "validation_problems",
     "write_atomic",
 ]
@@ -51,6 +56,19 @@ class _Constructor(RoundTripConstructor):
 
 
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
+class _SafeConstructor(SafeConstructor):
+    """The fast loader's constructor, leaving an impossible date as text too."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_SafeConstructor.add_constructor("tag:yaml.org,2002:timestamp", _SafeConstructor.construct_yaml_timestamp)
 
 
 def round_trip_yaml() -> YAML:
@@ -87,6 +105,14 @@ class LoadedAnswers:
         return self._document
 
 
+MAX_BYTES = 5 * 1024 * 1024
+"""An answers file is a few kilobytes; anything over this is refused before it is parsed."""
+MAX_DEPTH = 50
+"""Answers nest a few levels; deeper nesting is refused before the C parser, which crashes on thousands of levels."""
+MAX_DIGITS = 100
+"""No answer is a number this long (Python refuses to convert integers of over 4,300 digits)."""
+
+
 def load_answers(path: Path | str) -> LoadedAnswers:
     """Read and validate an answers file; raise ``InputError`` listing every problem found."""
     path = Path(path)
@@ -97,36 +123,29 @@ def load_answers(path: Path | str) -> LoadedAnswers:
 def parse_answers(text: str, *, name: str = "<answers>", path: Path | None = None) -> LoadedAnswers:
     """Validate answers given as YAML text (``name`` is used in messages).
 
-    A fast C parser reads a good file; anything it or the model rejects is parsed again by the round-trip
-    parser, which knows the line of every key, so each problem is reported with its line.
+    The text is screened first (size, tabs, nesting, aliases, tags: ``screen_yaml``), then parsed once by the
+    C parser into nodes, which know their lines, so every problem is reported with its line without a second,
+    pure-Python parse. The comment-keeping tree is only made when the answers are saved.
     """
+    node = _compose(text, name)
+    data = _construct(node, name)
     try:
-        data = _fast_yaml().load(text)
-        if isinstance(data, dict) and "\t" not in _indentation(text):
-            _check_tree(data, name)
-            answers = Answers.model_validate(plain_data(data))
-            return LoadedAnswers(answers=answers, text=text, path=path or Path(name), name=name)
-    except (YAMLError, ValueError, TypeError):
-        pass
-    document = parse_document(text, name)
-    try:
-        answers = Answers.model_validate(plain_data(document))
+        answers = Answers.model_validate(plain_data(data))
     except ValidationError as exc:
-        raise InputError(problems=list(validation_problems(exc, document, name))) from None
-    return LoadedAnswers(answers=answers, text=text, path=path or Path(name), name=name, _document=document)
-
-
-def _indentation(text: str) -> str:
-    return "".join(line[: len(line) - len(line.lstrip(" \t"))] for line in text.splitlines())
+        raise InputError(problems=list(validation_problems(exc, node, name))) from None
+    return LoadedAnswers(answers=answers, text=text, path=path or Path(name), name=name)
 
 
 def _fast_yaml() -> YAML:
     """The C-accelerated safe loader (YAML 1.2, like the round-trip one; duplicate keys are errors)."""
-    return YAML(typ="safe")
+    yaml = YAML(typ="safe")
+    yaml.Constructor = _SafeConstructor
+    return yaml
 
 
 def read_text(path: Path) -> str:
-    """A user's file as text, or an ``InputError`` saying why it cannot be read (missing, folder, binary...)."""
+    """A user's file as text, or an ``InputError`` saying why it cannot be read (missing, folder, device, FIFO,
+    too large, binary...). Only a regular file of at most ``MAX_BYTES`` is read, and never more than that."""
     if not path.exists():
         raise InputError.single(
             path=path, what="file not found", fix="check the path, or create it with `assembler interview`"
@@ -134,7 +153,7 @@ def read_text(path: Path) -> str:
     if path.is_dir():
         raise InputError.single(path=path, what="is a directory", fix="give the path of an answers .yaml file")
     try:
-        raw = path.read_bytes()
+        raw = _read_regular_file(path)
     except OSError as exc:
         raise InputError.single(
             path=path, what=f"cannot be read ({exc.strerror})", fix="check its permissions"
@@ -150,66 +169,173 @@ def read_text(path: Path) -> str:
     return text
 
 
-def parse_document(text: str, name: str) -> CommentedMap:
-    """The comment-keeping YAML tree of an answers file (complete or not); YAML errors name line and column."""
-    if not text.strip() or all(line.lstrip().startswith("#") or not line.strip() for line in text.splitlines()):
+# Opening a FIFO for reading would wait for a writer: O_NONBLOCK returns at once (flags a platform lacks are 0).
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _read_regular_file(path: Path) -> bytes:
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError.single(
+                path=path,
+                what="is not a regular file (a device, FIFO or socket)",
+                fix="give the path of an answers .yaml file",
+            )
+        if info.st_size > MAX_BYTES:
+            raise _too_large(path, info.st_size)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        chunks = []
+        remaining = MAX_BYTES + 1  # one byte more than allowed, to notice a file that grew after fstat
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        raw = b"".join(chunks)
+        if len(raw) > MAX_BYTES:
+            raise _too_large(path, len(raw))
+        return raw
+    finally:
+        os.close(fd)
+
+
+def _too_large(path: Path, size: int) -> InputError:
+    return InputError.single(
+        path=path,
+        what=f"is {size / 1024 / 1024:.1f} MB; an answers file may be at most {MAX_BYTES // 1024 // 1024} MB",
+        fix="give an answers file (they are a few kilobytes)",
+    )
+
+
+def _empty(text: str) -> bool:
+    return re.search(r"^[ \t]*[^\s#]", text, re.MULTILINE) is None
+
+
+def screen_yaml(text: str, name: str) -> None:
+    """Refuse, before anything is built from the text, what an answers file never needs and a hostile one could
+    abuse, each with its line: tabs in indentation, nesting deeper than ``MAX_DEPTH`` (the C parser crashes on
+    thousands of levels), anchors and aliases (``&x``/``*x`` can multiply a small file into a huge one), merge
+    keys (``<<``), explicit tags other than YAML's plain ones (``!!python/object``, ``!!binary``...) and numbers of
+    more than ``MAX_DIGITS`` digits. The C parser's events are read one by one (no tree is made), so a 5 MB file is
+    screened in a fraction of a second and a hostile one is refused at its first offending event."""
+    if len(text) > MAX_BYTES:
+        raise InputError.single(
+            path=name, what=f"is longer than {MAX_BYTES // 1024 // 1024} MB", fix="give an answers file"
+        )
+    if _empty(text):
         raise InputError.single(
             path=name,
             what="the file is empty",
             fix="start from an example in answers/ or run `assembler interview`",
         )
-    for number, line in enumerate(text.splitlines(), start=1):
-        indent = line[: len(line) - len(line.lstrip(" \t"))]
-        if "\t" in indent:
-            raise InputError(
-                problems=[Problem(name, "", "a tab is used for indentation", "indent with spaces only", line=number)]
-            )
+    tab = re.search(r"^ *\t", text, re.MULTILINE)
+    if tab is not None:
+        line = text.count("\n", 0, tab.start()) + 1
+        raise InputError(
+            problems=[Problem(name, "", "a tab is used for indentation", "indent with spaces only", line=line)]
+        )
+    depth = 0
+    try:
+        for event in _fast_yaml().parse(text):
+            refusal = _refusal(event, depth)
+            if refusal is not None:
+                what, fix = refusal
+                raise InputError(problems=[Problem(name, "", what, fix, line=event.start_mark.line + 1)])
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except MarkedYAMLError as exc:
+        raise _yaml_error(exc, name) from None
+    except YAMLError as exc:
+        raise InputError.single(path=name, what=f"YAML error: {exc}", fix="fix the YAML syntax") from None
+
+
+def _refusal(event: Any, depth: int) -> tuple[str, str] | None:
+    """Why this parser event is not allowed in an answers file (what, fix), or None."""
+    if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None:
+        return "YAML anchors and aliases (&name, *name) are not allowed", "write each answer out"
+    tag = getattr(event, "tag", None)
+    if tag is not None and tag not in _PLAIN_TAGS:
+        return f"the YAML tag {tag} is not allowed", "remove it"
+    if isinstance(event, CollectionStartEvent) and depth >= MAX_DEPTH:
+        return f"the answers nest more than {MAX_DEPTH} levels deep", "answers nest a few levels: check the file"
+    if isinstance(event, ScalarEvent) and event.implicit[0]:  # plain (unquoted) scalars
+        value = event.value
+        if value == "<<":
+            return "YAML merge keys (<<) are not allowed", "write each answer out"
+        if len(value) > MAX_DIGITS and _NUMBER.fullmatch(value):
+            return f"a number of {len(value)} digits", f"no answer has more than {MAX_DIGITS} digits"
+    return None
+
+
+_NUMBER = re.compile(r"[-+]?(0[xob])?[0-9a-fA-F_.eE+-]+")
+
+
+def _yaml_error(exc: MarkedYAMLError, name: str) -> InputError:
+    mark = exc.problem_mark or exc.context_mark
+    at: int | None = mark.line + 1 if mark else None
+    column = f", column {mark.column + 1}" if mark else ""
+    problem = (exc.problem or exc.context or "invalid YAML").strip()
+    fix = "give each key only once" if "duplicate key" in problem else "fix the YAML syntax at that place"
+    problem = problem.split(" with value ")[0]
+    return InputError(problems=[Problem(name, "", f"YAML error{column}: {problem}", fix, line=at)])
+
+
+def _compose(text: str, name: str) -> Node:
+    """The screened text as a tree of YAML nodes (each knows its line), made by the C parser."""
+    screen_yaml(text, name)
+    try:
+        node = _fast_yaml().compose(text)
+    except MarkedYAMLError as exc:
+        raise _yaml_error(exc, name) from None
+    except YAMLError as exc:
+        raise InputError.single(path=name, what=f"YAML error: {exc}", fix="fix the YAML syntax") from None
+    if not isinstance(node, MappingNode):
+        raise _not_a_mapping(name)
+    return node
+
+
+def _construct(node: Node, name: str) -> dict[str, Any]:
+    constructor = _fast_yaml().constructor
+    try:
+        data = constructor.construct_document(node)
+    except MarkedYAMLError as exc:
+        raise _yaml_error(exc, name) from None
+    except (YAMLError, ValueError, TypeError) as exc:
+        raise InputError.single(path=name, what=f"YAML error: {exc}", fix="fix the YAML syntax") from None
+    if not isinstance(data, dict):
+        raise _not_a_mapping(name)
+    return data
+
+
+def _not_a_mapping(name: str) -> InputError:
+    return InputError.single(
+        path=name,
+        what="the top level is not a mapping of keys to answers",
+        fix="start the file with `format_version: 1`",
+    )
+
+
+def parse_document(text: str, name: str) -> CommentedMap:
+    """The comment-keeping YAML tree of an answers file (complete or not); YAML errors name line and column."""
+    screen_yaml(text, name)
     try:
         document = round_trip_yaml().load(io.StringIO(text))
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        at: int | None = mark.line + 1 if mark else None
-        column = f", column {mark.column + 1}" if mark else ""
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
-        fix = "give each key only once" if "duplicate key" in problem else "fix the YAML syntax at that place"
-        problem = problem.split(" with value ")[0]
-        raise InputError(problems=[Problem(name, "", f"YAML error{column}: {problem}", fix, line=at)]) from None
+        raise _yaml_error(exc, name) from None
     except YAMLError as exc:
         raise InputError.single(path=name, what=f"YAML error: {exc}", fix="fix the YAML syntax") from None
     if not isinstance(document, CommentedMap):
-        raise InputError.single(
-            path=name,
-            what="the top level is not a mapping of keys to answers",
-            fix="start the file with `format_version: 1`",
-        )
-    _check_tree(document, name)
+        raise _not_a_mapping(name)
     return document
 
 
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
-
-
-def _check_tree(node: Any, name: str) -> None:
-    """Refuse what an answers file never needs and a hostile one could abuse: aliases (``*x``, which can
-    multiply a small file into a huge one) and explicit tags (``!!python/object``...)."""
-    seen: set[int] = set()
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        tag = getattr(getattr(item, "tag", None), "value", None)
-        if isinstance(item, TaggedScalar) or (isinstance(tag, str) and tag not in _PLAIN_TAGS):
-            raise InputError.single(
-                path=name, what=f"the YAML tag {tag or getattr(item.tag, 'value', '?')} is not allowed", fix="remove it"
-            )
-        if isinstance(item, dict | list):
-            if id(item) in seen:
-                raise InputError.single(
-                    path=name,
-                    what="YAML anchors and aliases (&name, *name) are not allowed",
-                    fix="write each answer out",
-                )
-            seen.add(id(item))
-            stack.extend(item.values() if isinstance(item, dict) else item)
 
 
 def plain_data(value: Any) -> Any:
@@ -232,7 +358,7 @@ def plain_data(value: Any) -> Any:
 # ------------------------------------------------------------------------------------------- error messages
 
 
-def validation_problems(exc: ValidationError, document: CommentedMap, name: str) -> Iterator[Problem]:
+def validation_problems(exc: ValidationError, document: CommentedMap | Node, name: str) -> Iterator[Problem]:
     """One ``file:line: field: problem — fix`` for each validation error, lines taken from the YAML tree."""
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
@@ -265,6 +391,15 @@ def validation_problems(exc: ValidationError, document: CommentedMap, name: str)
                 "write it as YYYY-MM-DD",
                 line=line,
             )
+        elif kind == "string_too_long":
+            limit = error.get("ctx", {}).get("max_length")
+            yield Problem(
+                name,
+                where,
+                f"too long ({len(str(error.get('input', '')))} characters)",
+                f"shorten it to at most {limit} characters",
+                line=line,
+            )
         elif kind == "string_too_short":
             yield Problem(name, where, "empty text", "write the answer, or null if it is not known yet", line=line)
         elif kind.endswith("_type") or kind.endswith("_parsing"):
@@ -285,7 +420,10 @@ def _dotted(loc: Sequence[int | str]) -> str:
 
 
 def _line_of(document: Any, loc: Sequence[int | str]) -> int | None:
-    """The 1-based line of the deepest part of ``loc`` present in the YAML document."""
+    """The 1-based line of the deepest part of ``loc`` present in the YAML document (a comment-keeping tree or the
+    C parser's nodes)."""
+    if isinstance(document, Node):
+        return _node_line(document, loc)
     node = document
     line: int | None = None
     for part in loc:
@@ -297,6 +435,23 @@ def _line_of(document: Any, loc: Sequence[int | str]) -> int | None:
             with contextlib.suppress(KeyError, TypeError, AttributeError):
                 line = node.lc.item(part)[0] + 1
             node = node[part]
+        else:
+            break
+    return line
+
+
+def _node_line(node: Node, loc: Sequence[int | str]) -> int | None:
+    line: int | None = None
+    for part in loc:
+        if isinstance(node, MappingNode):
+            found = next((pair for pair in node.value if str(pair[0].value) == str(part)), None)
+            if found is None:
+                break
+            line = found[0].start_mark.line + 1
+            node = found[1]
+        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
         else:
             break
     return line

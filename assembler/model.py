@@ -45,6 +45,17 @@ Text = Annotated[
 ]
 """Free text; an unknown answer is null, never an empty string."""
 
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=150), AfterValidator(_printable)
+]
+"""A name that also becomes part of file names (kept under 255 bytes) and of the documents' properties (which hold
+at most 255 characters)."""
+
+Label = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), AfterValidator(_printable)
+]
+"""A short label that also goes into file names or document properties: a short name, a version."""
+
 Ref = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), AfterValidator(_printable)]
 """A reference to a party's short name or a body's id."""
 
@@ -456,10 +467,10 @@ def label(choice: StrEnum) -> str:
 
 
 class Collaborative(Strict):
-    name: Text = Field(
+    name: Name = Field(
         **ask("What is the collaborative called?", "Its full name as it should appear in the documents.")
     )
-    short_name: Text | None = Field(
+    short_name: Label | None = Field(
         default=None,
         **ask("What short name or abbreviation does it use?", "Used as a defined term, e.g. MSECC."),
     )
@@ -1107,7 +1118,9 @@ class DocumentChoice(Strict):
         default=None,
         **ask("Which parties sign it?", "Default: every member. An MoU may have other signatories."),
     )
-    version: Text = Field(default="0.1", **ask("Draft version", "Shown on the cover page, e.g. 0.1 for a first draft."))
+    version: Label = Field(
+        default="0.1", **ask("Draft version", "Shown on the cover page, e.g. 0.1 for a first draft.")
+    )
 
 
 class PlacedDocumentChoice(DocumentChoice):
