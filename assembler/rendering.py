@@ -46,6 +46,7 @@ from .facts import (
     share_words,
 )
 from .library import Clause, DocumentDef, Library
+from .marking import format_date
 from .model import CHOICE_HELP, Answers, DocumentForm, DocumentKind, LegalForm, Party, PartyKind, parse_share
 
 __all__ = ["ClauseRenderError", "Unknown", "answers_context", "make_environment", "render_clause"]
@@ -336,7 +337,7 @@ def _finalize(value: Any) -> Any:
 
 def _date(value: Any) -> Any:
     if isinstance(value, dt.date):
-        return f"{value.day} {value:%B %Y}"
+        return format_date(value)  # in English whatever the process locale (strftime's %B follows it)
     return value
 
 
