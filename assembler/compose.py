@@ -26,6 +26,7 @@ from .rendering import (
     unit_context,
 )
 from .rules import Finding, Severity, concerns
+from .sandbox import render_bounded
 from .wording import agree_counts, agree_definitions, agree_lists
 
 __all__ = ["ComposedDocument", "IncludedClause", "compose_document", "compose_pack"]
@@ -385,7 +386,12 @@ def _expand_definitions(
                 ]
             )
         parsed = markup.Parsed()
-        text = env.get_template(f"term:{term}@{kind.value}").render(context).strip()
+        try:
+            text = render_bounded(env.get_template(f"term:{term}@{kind.value}"), context).strip()
+        except Exception as exc:  # jinja's errors and the definition's own (1/0, a limit): name the term
+            where = library.term_files.get(term, "clause_library/terms/")
+            what = f"cannot render: {type(exc).__name__}: {exc}"
+            raise LibraryError(problems=[Problem(where, term, what, "fix the definition")]) from None
         rendered[term] = markup.parse_inline(text, parsed)
         placeholders.extend(parsed.placeholders)
         pending.extend(t for t in parsed.terms if t not in rendered)

@@ -52,9 +52,10 @@ Name = Annotated[
 at most 255 characters)."""
 
 Label = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), AfterValidator(_printable)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), AfterValidator(_printable)
 ]
-"""A short label that also goes into file names or document properties: a short name, a version."""
+"""A short label that also goes into file names or document properties: a short name, a version. (Its constraints
+must differ from ``Ref``'s: the interview recognises a party reference by them.)"""
 
 Ref = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), AfterValidator(_printable)]
 """A reference to a party's short name or a body's id."""

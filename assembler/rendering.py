@@ -48,6 +48,7 @@ from .facts import (
 from .library import Clause, DocumentDef, Library
 from .marking import format_date
 from .model import CHOICE_HELP, Answers, DocumentForm, DocumentKind, LegalForm, Party, PartyKind, parse_share
+from .sandbox import BoundedSandbox, render_bounded
 
 __all__ = ["ClauseRenderError", "Unknown", "answers_context", "make_environment", "render_clause"]
 
@@ -514,11 +515,11 @@ def _settings(env: _Environment) -> str:
 def render_text(env: ImmutableSandboxedEnvironment, text: str, context: dict[str, Any]) -> str:
     """Render a short library text (a schedule title, say), compiled once per environment."""
     if isinstance(env.loader, ChoiceLoader):
-        return env.get_template(f"text:{text}").render(context)
-    return env.from_string(text).render(context)
+        return render_bounded(env.get_template(f"text:{text}"), context)
+    return render_bounded(env.from_string(text), context)
 
 
-class _AnswersEnvironment(ImmutableSandboxedEnvironment):
+class _AnswersEnvironment(BoundedSandbox):
     """The sandbox, where looking something up by an unknown answer gives an unknown (a [●]), not an error."""
 
     def getitem(self, obj: Any, argument: Any) -> Any:
@@ -568,28 +569,35 @@ def make_environment(macros: Path | None = None, *, library: Library | None = No
 
 
 def render_clause(env: ImmutableSandboxedEnvironment, clause: Clause, context: dict[str, Any]) -> markup.Parsed:
-    """Render one clause and parse it into blocks."""
+    """Render one clause (within the sandbox's time and size limits) and parse it into blocks; any error, of
+    jinja or of the template's own doing (``1/0``, a recursive macro, a limit), names the clause file and line."""
     name = str(clause.path)
     try:
         if env.loader is not None and isinstance(env.loader, ChoiceLoader):
             template = env.get_template(f"clause:{clause.id}")
         else:
             template = env.from_string(clause.body)
-        text = template.render(context)
+        text = render_bounded(template, context)
     except TemplateSyntaxError as exc:
         line = (exc.lineno or 1) + clause.body_line - 1
         raise ClauseRenderError(
             problems=[Problem(name, clause.id, f"template syntax: {exc.message}", "fix the jinja", line)]
         ) from None
-    except TemplateError as exc:
+    except Exception as exc:  # whatever the template did: the clause's file and line, never "internal error"
         line = _template_line(exc, name) + clause.body_line - 1
+        what = str(exc) if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {_short(exc)}"
         raise ClauseRenderError(
-            problems=[Problem(name, clause.id, f"cannot render: {exc}", "fix the clause text", line)]
+            problems=[Problem(name, clause.id, f"cannot render: {what}", "fix the clause text", line)]
         ) from None
     try:
         return markup.parse(text, clause_id=clause.id)
     except MarkupError as exc:
         raise ClauseRenderError(problems=[Problem(name, clause.id, str(exc), "fix the markup", None)]) from None
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 200 else text[:200] + "…"
 
 
 def _template_line(exc: BaseException, filename: str) -> int:
@@ -609,9 +617,10 @@ def evaluate(env: ImmutableSandboxedEnvironment, expression: str, context: dict[
     With a library loader the condition is a small cached template, compiled once (and kept on disk)."""
     try:
         if isinstance(env.loader, ChoiceLoader):
-            return env.get_template(f"condition:{expression}").render(context) == "1"
+            return render_bounded(env.get_template(f"condition:{expression}"), context) == "1"
         return bool(env.compile_expression(expression, undefined_to_none=False)(**context))
-    except TemplateError as exc:
+    except Exception as exc:  # a jinja error or the expression's own (1/0, a limit): name the clause
+        what = str(exc) if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {_short(exc)}"
         raise LibraryError(
-            problems=[Problem(where, "condition", f"{expression!r}: {exc}", "fix the condition")]
+            problems=[Problem(where, "condition", f"{expression!r}: {what}", "fix the condition")]
         ) from None

@@ -1,0 +1,123 @@
+"""The bounded jinja sandbox: rendering one clause takes at most ``MAX_SECONDS`` and writes at most ``MAX_OUTPUT``
+characters, enforced without signals (so it works in any thread or worker process).
+
+The deadline is a context variable set around each render and checked wherever a template does work: every
+attribute or item lookup, call, intercepted operator, step of a ``range`` and chunk of output. Repetition
+(``"x" * n``) and powers are checked before they are computed, so they cannot allocate or run away first.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextvars import ContextVar
+from typing import Any
+
+from jinja2 import Template
+from jinja2.runtime import Context
+from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment
+
+__all__ = ["MAX_OUTPUT", "MAX_SECONDS", "BoundedSandbox", "RenderLimitError", "render_bounded"]
+
+MAX_SECONDS = 5.0
+MAX_OUTPUT = 1_000_000  # characters of one clause's text (a long clause is a few thousand)
+_MAX_EXPONENT = 256
+
+_DEADLINE: ContextVar[float | None] = ContextVar("assembler_render_deadline", default=None)
+
+
+class RenderLimitError(Exception):
+    """A template went over a rendering limit (time, output size or a runaway operation)."""
+
+
+def _tick() -> None:
+    deadline = _DEADLINE.get()
+    if deadline is not None and time.monotonic() > deadline:
+        raise RenderLimitError(f"rendering took longer than {MAX_SECONDS:g} s")
+
+
+class _BoundedRange:
+    """``range`` for templates: the sandbox's size limit, and the deadline checked as a loop runs over it."""
+
+    __slots__ = ("_range",)
+
+    def __init__(self, *args: int) -> None:
+        self._range = range(*args)
+        if len(self._range) > MAX_RANGE:
+            raise RenderLimitError(f"range of {len(self._range)} items (at most {MAX_RANGE})")
+
+    def __iter__(self) -> Iterator[int]:
+        return self._ticking(iter(self._range))
+
+    @staticmethod
+    def _ticking(values: Iterator[int]) -> Iterator[int]:
+        for index, value in enumerate(values):
+            if not index % 256:
+                _tick()
+            yield value
+
+    def __len__(self) -> int:
+        return len(self._range)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._range[index]
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._range
+
+    def __reversed__(self) -> Iterator[int]:
+        return self._ticking(reversed(self._range))
+
+
+def _sized(value: Any) -> bool:
+    return isinstance(value, str | bytes | list | tuple)
+
+
+class BoundedSandbox(ImmutableSandboxedEnvironment):
+    """The immutable sandbox with the deadline checked on every lookup, call and intercepted operator."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.globals["range"] = _BoundedRange
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        _tick()
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        _tick()
+        return super().getitem(obj, argument)
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        _tick()
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        _tick()
+        if operator == "*":
+            for sequence, count in ((left, right), (right, left)):
+                if _sized(sequence) and isinstance(count, int) and len(sequence) * count > MAX_OUTPUT:
+                    raise RenderLimitError(f"repeating {len(sequence)} items {count} times is too much")
+        big_power = isinstance(right, int) and abs(right) > _MAX_EXPONENT and isinstance(left, int) and abs(left) > 1
+        if operator == "**" and big_power:
+            raise RenderLimitError(f"a power with exponent {right} is too large")
+        return super().call_binop(context, operator, left, right)
+
+
+def render_bounded(template: Template, context: dict[str, Any]) -> str:
+    """Render within the limits; raise ``RenderLimitError`` (through the template, so its line is known)."""
+    token = _DEADLINE.set(time.monotonic() + MAX_SECONDS)
+    try:
+        parts: list[str] = []
+        size = 0
+        for chunk in template.generate(context):
+            size += len(chunk)
+            if size > MAX_OUTPUT:
+                raise RenderLimitError(f"the text is over {MAX_OUTPUT:,} characters")
+            _tick()
+            parts.append(chunk)
+        return "".join(parts)
+    finally:
+        _DEADLINE.reset(token)
