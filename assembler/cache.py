@@ -46,24 +46,34 @@ def _location() -> Path | None:
 def cache_dir() -> Path | None:
     """``$ASSEMBLER_CACHE``, else ``$XDG_CACHE_HOME/assembler`` or ``~/.cache/assembler``; None when it is
     switched off (``ASSEMBLER_CACHE=off``), cannot be made, is a symlink or is not the user's own."""
-    folder = _location()
-    if folder is None:
-        return None
     try:
+        folder = _location()
+        if folder is None:
+            return None
         folder.parent.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(FileExistsError):
             folder.mkdir(mode=0o700)
-        info = os.lstat(folder)
-        if not stat.S_ISDIR(info.st_mode):  # a symlink (or a file) is refused, even one pointing to a folder
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):  # a symlink (or a file) is refused, even to a folder
             return None
-        if _POSIX:
-            if info.st_uid != os.getuid():
-                return None
-            if info.st_mode & 0o077:
-                os.chmod(folder, 0o700, follow_symlinks=False)
-    except (OSError, NotImplementedError, RuntimeError):  # RuntimeError: no home folder
+        if _POSIX and not _own_private_folder(folder):
+            return None
+    except (OSError, NotImplementedError, RuntimeError, KeyError):  # RuntimeError, KeyError: no home folder
         return None
     return folder
+
+
+def _own_private_folder(folder: Path) -> bool:
+    """The folder, opened without following a link, is the user's; group and others lose any access to it."""
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+            return False
+        if info.st_mode & 0o077:
+            os.fchmod(fd, 0o700)
+        return True
+    finally:
+        os.close(fd)
 
 
 def entry_path(folder: Path, name: str) -> Path:
