@@ -8,6 +8,7 @@ Hierarchy (exit code in brackets)::
     │   │   └── ClauseRenderError (2)  one clause failed to render: its file, line and the problem
     │   └── UnknownClauseError (2)     a clause id that is not in the library, with the nearest ids
     ├── MarkupError (2)                invalid clause markup in a rendered clause (becomes a ClauseRenderError)
+    ├── RenderLimitError (2)           a template went over a rendering limit (becomes a ClauseRenderError)
     ├── NoTerminalError (2)            the interview needs an interactive terminal
     ├── InterviewInterrupted (130)     the user stopped the interview; every answer given is saved
     └── BuildError (1)                 the build could not finish
@@ -102,6 +103,11 @@ class MarkupError(AssemblerError):
     def __init__(self, message: str, line: int) -> None:
         super().__init__(message)
         self.line = line
+
+
+class RenderLimitError(AssemblerError):
+    """A template went over a rendering limit (time, output size, a runaway operation); raised inside the template,
+    so rendering can turn it into a ``ClauseRenderError`` naming the clause file and line."""
 
 
 class NoTerminalError(AssemblerError):

@@ -17,6 +17,8 @@ from jinja2 import Template
 from jinja2.runtime import Context
 from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment
 
+from .errors import RenderLimitError
+
 __all__ = ["MAX_OUTPUT", "MAX_SECONDS", "BoundedSandbox", "RenderLimitError", "render_bounded"]
 
 MAX_SECONDS = 5.0
@@ -24,10 +26,6 @@ MAX_OUTPUT = 1_000_000  # characters of one clause's text (a long clause is a fe
 _MAX_EXPONENT = 256
 
 _DEADLINE: ContextVar[float | None] = ContextVar("assembler_render_deadline", default=None)
-
-
-class RenderLimitError(Exception):
-    """A template went over a rendering limit (time, output size or a runaway operation)."""
 
 
 def _tick() -> None:
