@@ -128,8 +128,7 @@ _TEXT = (
 def answers_data(draw: st.DrawFn) -> dict[str, Any]:
     name = draw(st.sampled_from(sorted(BASES)))
     data = _deep_copy(BASES[name])
-    if draw(st.integers(0, 2)) == 0:  # another legal form, and the answers it needs
-        _fit_legal_form(data, draw(st.sampled_from([form.value for form in LegalForm])))
+    form = draw(st.sampled_from([form.value for form in LegalForm])) if draw(st.integers(0, 2)) == 0 else None
     texts = _free_text(data)
     for path in draw(st.lists(st.sampled_from(texts), max_size=12, unique=True)) if texts else []:
         _set(data, path, draw(_TEXT))
@@ -146,6 +145,10 @@ def answers_data(draw: st.DrawFn) -> dict[str, Any]:
     if draw(st.booleans()):
         date = draw(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31)))
         data.setdefault("collaborative", {})["effective_date"] = date.isoformat()
+    if form is not None:  # another legal form, and the answers the rules tie to it
+        _fit_legal_form(data, form)
+    if data["legal_form"] in (LegalForm.CJV, LegalForm.LEAD_PROVIDER):  # its board exists under the agreement (C8)
+        data["documents"]["cjv"]["produce"] = True
     return data
 
 
@@ -170,6 +173,8 @@ def _fit_legal_form(data: dict[str, Any], form: str) -> None:
             for member in body.get("members", []):
                 if member.get("party") not in nhs:
                     member["voting"] = False
+                    if body.get("quorum"):  # a party without a vote cannot be needed for a quorum (R10)
+                        body["quorum"]["each_party"] = False
 
 
 def _deep_copy(value: Any) -> Any:
