@@ -269,11 +269,16 @@ def _refusal(event: Any, depth: int) -> tuple[str, str] | None:
         if value == "<<":
             return "YAML merge keys (<<) are not allowed", "write each answer out"
         if len(value) > MAX_DIGITS and _NUMBER.fullmatch(value):
-            return f"a number of {len(value)} digits", f"no answer has more than {MAX_DIGITS} digits"
+            digits = sum(character.isdigit() for character in value)
+            if digits > MAX_DIGITS:
+                return f"a number of {digits} digits", f"no answer has more than {MAX_DIGITS} digits"
     return None
 
 
-_NUMBER = re.compile(r"[-+]?(0[xob])?[0-9a-fA-F_.eE+-]+")
+# YAML 1.2 numbers (and the 1.1 forms with underscores): what the resolver would turn into an int or a float.
+_NUMBER = re.compile(
+    r"[-+]?(0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?|\.[0-9_]+([eE][-+]?[0-9]+)?)"
+)
 
 
 def _yaml_error(exc: MarkedYAMLError, name: str) -> InputError:

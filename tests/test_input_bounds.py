@@ -208,3 +208,12 @@ def test_the_longest_names_allowed_still_build(tmp_path: Path) -> None:
     assert result.written
     for written in result.written:
         assert len(written.name.encode()) < 200
+
+
+def test_long_plain_text_that_only_looks_numeric_is_not_taken_for_a_number(tmp_path: Path) -> None:
+    text = MSECC.read_text(encoding="utf-8").replace(
+        "  short_name: MSECC\n", "  short_name: MSECC\n  x: " + "-" * 120 + "\n"
+    )
+    with pytest.raises(InputError) as caught:
+        parse_answers(text)
+    assert "digits" not in caught.value.message and "collaborative.x" in caught.value.message  # an unknown key
