@@ -85,3 +85,15 @@ def test_every_imported_package_is_declared() -> None:
     assert not missing, f"imported but not declared in pyproject.toml dependencies: {missing}"
     unbounded = [r for r in config["project"]["dependencies"] if "<" not in r]
     assert not unbounded, f"give each runtime dependency an upper bound: {unbounded}"
+
+
+def test_the_c_yaml_parser_is_installed() -> None:
+    """ruamel.yaml 0.19 made its C parser optional: it is declared, because answers load ten times faster with it
+    (and the screen in answers_file reads its events)."""
+    import platform
+
+    from ruamel.yaml import YAML
+
+    if platform.python_implementation() != "CPython":
+        pytest.skip("the C parser is built for CPython only")
+    assert YAML(typ="safe").Parser.__name__ == "CParser"
