@@ -45,6 +45,15 @@ def _cases(folder: Path) -> list[tuple[str, Path]]:
     wrong = folder / "wrong.yaml"
     wrong.write_text(MSECC.read_text(encoding="utf-8") + filler + "unknown_key: 1\n", encoding="utf-8")
     cases.append((f"a {wrong.stat().st_size / 1e6:.1f} MB file with an unknown key at its end", wrong))
+    parties = "".join(
+        f"  - {{short_name: P{i}, name: Party number {i} NHS Foundation Trust, kind: nhs_foundation_trust}}\n"
+        for i in range(50_000)
+    )
+    dense = folder / "dense.yaml"
+    dense.write_text(
+        "format_version: 1\ncollaborative: {name: x}\nunknown_key: 1\nparties:\n" + parties, encoding="utf-8"
+    )
+    cases.append((f"{dense.stat().st_size / 1e6:.1f} MB of real answers (50,000 parties), an unknown key", dense))
     return cases
 
 
