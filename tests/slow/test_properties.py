@@ -10,6 +10,7 @@ optional answers are dropped, document forms and switches flipped and dates draw
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from pathlib import Path
@@ -185,8 +186,9 @@ def _deep_copy(value: Any) -> Any:
     return value
 
 
-@pytest.fixture(scope="module")
-def library() -> Library:
+@functools.cache
+def _library() -> Library:
+    """Loaded once (not a fixture: hypothesis prints a failing example's arguments, and a library's repr is huge)."""
     return load_library()
 
 
@@ -195,6 +197,7 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("properties")
 
 
+@pytest.mark.timeout(1200)  # the step's budget is the `timeout` in .ci/run; pytest's default of 120 s is for one test
 @settings(
     max_examples=EXAMPLES_RUN,
     deadline=None,
@@ -202,7 +205,7 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
 )
 @given(data=answers_data())
-def test_random_valid_answers_load_check_and_build(data: dict[str, Any], library: Library, work: Path) -> None:
+def test_random_valid_answers_load_check_and_build(data: dict[str, Any], work: Path) -> None:
     path = work / "answers.yaml"
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
@@ -214,7 +217,7 @@ def test_random_valid_answers_load_check_and_build(data: dict[str, Any], library
     try:
         loaded = load_answers(path)
         check(loaded.answers)
-        result = build(path, out_dir=out, library=library, loaded=loaded)
+        result = build(path, out_dir=out, library=_library(), loaded=loaded)
     except AssemblerError as exc:
         OUTCOMES[type(exc).__name__] = OUTCOMES.get(type(exc).__name__, 0) + 1
         if os.environ.get("PROPERTY_DEBUG"):
