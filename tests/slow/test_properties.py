@@ -40,6 +40,8 @@ EXAMPLES_RUN = max(500, int(os.environ.get("PROPERTY_EXAMPLES", "500")))
 OUTCOMES: dict[str, int] = {}
 """How the runs ended: the test of the spread below reads it."""
 BUILT_FORMS: set[str] = set()
+NOTED: list[str] = []
+"""Messages of errors other than findings and bad input (e.g. a clause that cannot render): printed at the end."""
 
 _ID_LIKE = re.compile(r"^[a-z][a-z0-9_]*$")  # enum values and body ids: left alone (references must resolve)
 _NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")  # amounts and shares (dumped as text): left alone
@@ -220,6 +222,8 @@ def test_random_valid_answers_load_check_and_build(data: dict[str, Any], work: P
         result = build(path, out_dir=out, library=_library(), loaded=loaded)
     except AssemblerError as exc:
         OUTCOMES[type(exc).__name__] = OUTCOMES.get(type(exc).__name__, 0) + 1
+        if type(exc).__name__ not in ("FindingsError", "InputError"):  # a library problem: worth a look
+            NOTED.extend(exc.lines()[:2])
         if os.environ.get("PROPERTY_DEBUG"):
             print(type(exc).__name__, exc.lines()[:3])
         return  # the tool's own error: a message for the user, never a crash
@@ -240,3 +244,5 @@ def test_most_random_answers_build() -> None:
     assert OUTCOMES.get("built", 0) >= total // 2, OUTCOMES
     assert {form.value for form in LegalForm} == BUILT_FORMS, f"legal forms never built: {OUTCOMES}, {BUILT_FORMS}"
     print(f"outcomes: {OUTCOMES}; legal forms built: {sorted(BUILT_FORMS)}")
+    for line in NOTED[:20]:
+        print(f"noted: {line}")
