@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import os
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -214,8 +215,7 @@ def test_random_valid_answers_load_check_and_build(data: dict[str, Any], work: P
     with path.open("w", encoding="utf-8") as handle:
         yaml.dump(data, handle)
     out = work / "out"
-    for old in out.glob("*") if out.is_dir() else []:
-        old.unlink()
+    shutil.rmtree(out, ignore_errors=True)  # each example builds a new pack
     try:
         loaded = load_answers(path)
         check(loaded.answers)
