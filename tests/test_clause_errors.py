@@ -36,14 +36,14 @@ BODIES = {
     "slow_loops": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n",
     "repeat": "## {{ 'x' * 10**9 }}\n",
     "power": "## {{ 10 ** (10 ** 9) }}\n",
-    "long_output": "{% for i in range(100000) %}## {{ 'x' * 50 }}\n{% endfor %}\n",
+    "long_output": "{% for i in range(2000) %}## {{ 'x' * 900 }}\n{% endfor %}\n",
     "digits": "{% set n = 10 ** 250 %}## {{ n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n }}\n",
 }
 EXPECTED = {
     "division": "ZeroDivisionError",
     "recursion": "RecursionError",
     "huge_range": "range",
-    "slow_loops": "longer than 0.5 s",
+    "slow_loops": "longer than 1 s",
     "repeat": "too much",
     "power": "too large",
     "long_output": f"over {MAX_OUTPUT:,} characters",
@@ -54,7 +54,7 @@ EXPECTED = {
 @pytest.fixture(autouse=True)
 def _short_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
     """The real limit is 5 s (``sandbox.MAX_SECONDS``); the tests need not wait that long."""
-    monkeypatch.setattr(sandbox, "MAX_SECONDS", 0.5)
+    monkeypatch.setattr(sandbox, "MAX_SECONDS", 1.0)
 
 
 def test_the_limits_are_five_seconds_and_a_million_characters() -> None:
@@ -103,7 +103,7 @@ def test_any_clause_error_names_the_file_and_line(library: Library, name: str) -
     expected_line = 8 if name not in ("long_output",) else None
     assert line.startswith(f"{path}:{expected_line}:" if expected_line else str(path)), line
     assert f"cjv.{name}" in line and EXPECTED[name] in line and " — " in line, line
-    assert elapsed < 2, f"{name}: {elapsed:.1f} s"
+    assert elapsed < 10, f"{name}: {elapsed:.1f} s"  # sanity only (a loaded machine is slow); the limit is the deadline
 
 
 def test_the_limits_hold_off_the_main_thread(library: Library) -> None:
@@ -117,7 +117,7 @@ def test_the_limits_hold_off_the_main_thread(library: Library) -> None:
     thread.start()
     thread.join(15)
     assert not thread.is_alive()
-    assert "longer than 0.5 s" in caught[0]
+    assert "longer than 1 s" in caught[0]
 
 
 def test_a_condition_error_names_the_clause(library: Library) -> None:
