@@ -338,7 +338,7 @@ def _finalize(value: Any) -> Any:
 
 def _date(value: Any) -> Any:
     if isinstance(value, dt.date):
-        return format_date(value)  # in English whatever the process locale (strftime's %B follows it)
+        return format_date(value)  # in English whatever the process locale (strftime's month names follow it)
     return value
 
 
