@@ -55,8 +55,9 @@ def caption(facts: Facts) -> str:
 
 
 def _esc(text: str) -> str:
-    """Text for an HTML-like label: only &, < and > need escaping there."""
-    return html.escape(text, quote=False)
+    """Text for an HTML-like label: &, < and > escaped, and square brackets as character references (Graphviz's
+    label parser fails on a ']' that starts a run of text: a body named ']' made the build an internal error)."""
+    return html.escape(text, quote=False).replace("[", "&#91;").replace("]", "&#93;")
 
 
 def _wrap(text: str, width: int = 34) -> str:

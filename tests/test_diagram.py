@@ -122,3 +122,13 @@ def test_without_graphviz_the_build_says_so_in_one_line_and_omits_the_figure(
     doc = read(next(tmp_path.glob("*.docx")))
     assert b"<w:drawing>" not in doc.parts["word/document.xml"] and not doc.by_style("Caption")
     assert DOT_MISSING in (tmp_path / "assembly-report.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["]", "]] Board", "[Joint] <Committee> & Co"])
+def test_any_body_name_is_drawn(name: str) -> None:
+    """Found by tests/slow/test_properties.py: a body named ']' made `dot` fail (an internal error)."""
+    need_dot()
+    answers = load_answers(MSECC).answers.model_copy(deep=True)
+    answers.bodies[0].name = name
+    figure, message = draw(facts_of(answers))
+    assert figure is not None and b"<svg" in figure.svg, message
