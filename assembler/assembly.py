@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .answers_file import LoadedAnswers, load_answers
+from .changes import REDLINE_DIR, Comparison, compare_documents
 from .compose import ComposedDocument, compose_pack
 from .diagram import draw
 from .docx_writer import write_docx
@@ -41,6 +42,8 @@ class BuildResult:
     report_path: Path | None = None
     manifest_path: Path | None = None
     pdfs: list[Path] = field(default_factory=list)
+    redlines: list[Path] = field(default_factory=list)
+    comparison: Comparison | None = None  # with --compare: redlines and what changed since the earlier pack
     findings: list[Finding] = field(default_factory=list)
     pdf_message: str = ""
     diagram_message: str = ""  # drawn, or why not (Graphviz missing): one line for the user
@@ -76,11 +79,17 @@ def build(
     library: Library | None = None,
     templates: Path | None = None,
     loaded: LoadedAnswers | None = None,
+    compare: Path | str | None = None,
 ) -> BuildResult:
     """Build the documents for one answers file; raises ``FindingsError`` when the rules find errors.
 
-    ``final`` leaves out the draft marking ("Draft (0.2) — date — subject to contract") from every page."""
+    ``final`` leaves out the draft marking ("Draft (0.2) — date — subject to contract") from every page.
+    ``compare``: the folder of an earlier pack of the same collaborative; each changed document then gets a
+    redline (``redline/<name>.docx``) and the report a ``changes`` section."""
+    from .previous import load_previous
+
     answers_path = Path(answers_path)
+    previous = load_previous(compare, clean=clean) if compare is not None else None  # read before anything is written
     loaded = loaded or load_answers(answers_path)
     answers = loaded.answers
     findings = check(answers)
@@ -127,9 +136,11 @@ def build(
     report_name = f"assembly-report{suffix}.json"
     names = [name for _, _, name in plan] + [name for name, _ in pictures] + [report_name, manifest_name(suffix)]
     names += [name.removesuffix(".docx") + ".pdf" for _, _, name in plan] if pdf else []
+    names += [f"{REDLINE_DIR}/{name}" for _, _, name in plan] if previous is not None else []
     check_targets(out, names)  # a name too long, or a folder in the way: stop before the work, not after
 
     outputs: list[tuple[str, bytes]] = []
+    properties_by_kind: dict[DocumentKind, dict[str, str]] = {}
     with _collection_paused():
         composed_docs = compose_pack(
             library, answers, findings, env=env, kinds=wanted, clean=clean, base_context=base, marking=marking
@@ -148,6 +159,19 @@ def build(
             data = write_docx(composed, templates / doc.template, properties=properties, clean=clean, figure=diagram)
             outputs.append((name, data))
             result.documents.append(composed)
+            properties_by_kind[kind] = properties
+        if previous is not None:
+            result.comparison = compare_documents(
+                previous=previous.folder,
+                old_answers=previous.answers.answers,
+                new_answers=answers,
+                old_documents={k: d for k, d in previous.documents(library).items() if k in wanted},
+                old_files=previous.file_names(),
+                built=[(c, name, data) for c, (name, data) in zip(result.documents, outputs, strict=True)],
+                templates=templates,
+                clean=clean,
+                properties=properties_by_kind,
+            )
 
     # Everything is rendered before anything is written, then written as one pack (see pack/__init__.py): the folder
     # holds either the whole new pack or, if the build fails or is stopped, the whole old one.
@@ -155,6 +179,9 @@ def build(
     with PackWriter(out, manifest=manifest_name(suffix)) as pack:
         for name, data in outputs + pictures:  # the documents, and the diagram beside them
             pack.stage(name, data)
+        for name, data in result.comparison.redlines() if result.comparison is not None else []:
+            pack.stage(name, data)
+            result.redlines.append(out / name)
         result.diagrams = [out / name for name, _ in pictures]
         pdf_note: str | None = None
         if pdf:
@@ -175,6 +202,8 @@ def build(
             pdf=pdf_note,
             diagram={"files": [p.name for p in result.diagrams], "message": result.diagram_message},
         )
+        if result.comparison is not None:
+            report["changes"] = result.comparison.report()
         pack.stage(report_name, report_json(report).encode("utf-8"))
         pack.stage(f"{TOOL_DIR}/answers{suffix}.yaml", source)
         pack.stage(f"{TOOL_DIR}/model{suffix}.json", model_json(result.documents, result.written))

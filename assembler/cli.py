@@ -112,6 +112,12 @@ def check(answers: Path, fmt: str) -> None:
 @click.option("--final", is_flag=True, help="Final copies: no draft marking in the page headers.")
 @click.option("--pdf", is_flag=True, help="Also convert to PDF with LibreOffice, where installed.")
 @click.option("--library", "library_dir", type=click.Path(path_type=Path), help="Another clause library folder.")
+@click.option(
+    "--compare",
+    "previous",
+    type=click.Path(path_type=Path),
+    help="Folder of an earlier build: write redline/<name>.docx for each changed document, and say what changed.",
+)
 @handle_errors
 def build(
     answers: Path,
@@ -121,6 +127,7 @@ def build(
     final: bool,
     pdf: bool,
     library_dir: Path | None,
+    previous: Path | None,
 ) -> None:
     """Build the Word documents for an answers file (exit 1 if the governance rules find errors)."""
     from .assembly import FindingsError, parse_only
@@ -131,7 +138,16 @@ def build(
     kinds = parse_only(only)
     library = load_library(library_dir) if library_dir is not None else None
     try:
-        result = run_build(answers, out_dir=out_dir, only=kinds, clean=clean, final=final, pdf=pdf, library=library)
+        result = run_build(
+            answers,
+            out_dir=out_dir,
+            only=kinds,
+            clean=clean,
+            final=final,
+            pdf=pdf,
+            library=library,
+            compare=previous,
+        )
     except FindingsError as exc:
         print_findings(exc.findings, title=str(answers))
         click.echo(exc.message, err=True)
@@ -153,6 +169,24 @@ def build(
         click.echo(result.pdf_message)
     if result.manifest_path is not None:
         click.echo(f"wrote {result.manifest_path}")
+    if result.comparison is not None:
+        for path in result.redlines:
+            click.echo(f"wrote {path}")
+        print_changes(result.comparison.report(), title=f"Changes since {result.comparison.previous}")
+
+
+def print_changes(changes: dict[str, Any], *, title: str) -> None:
+    """The report's ``changes`` section as a short table: document, clause, change, why (plain text: no rich
+    import on the build's path)."""
+    from .changes import summary_rows
+
+    rows = [("Document", "Clause", "Change", "Why"), *summary_rows(changes)]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    click.echo(title)
+    for row in rows:
+        click.echo(
+            "  " + "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True)) + "  " + row[3]
+        )
 
 
 def print_findings(findings: list[Any], *, title: str) -> None:
@@ -380,6 +414,42 @@ def clauses_coverage(answers: tuple[Path, ...], library_dir: Path | None) -> Non
         click.echo(gap)
     click.echo(f"{len(files)} answers set(s), {len(library.clauses)} clause(s): {len(gaps)} gap(s)", err=True)
     if gaps:
+        sys.exit(1)
+
+
+# ------------------------------------------------------------------------------------------------ impact
+
+
+@main.command()
+@click.argument("packs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@_library_option
+@handle_errors
+def impact(packs: tuple[Path, ...], fmt: str, library_dir: Path | None) -> None:
+    """Which clauses of earlier packs changed in the library since, and whether rebuilding each pack from its
+    answers would change its documents (exit 1 if any would change)."""
+    from .impact import pack_impact
+    from .library import load_library
+
+    library = load_library(library_dir)
+    results = [pack_impact(folder, library) for folder in packs]
+    if fmt == "json":
+        click.echo(json.dumps([r.as_dict() for r in results], indent=2, ensure_ascii=False))
+    else:
+        for result in results:
+            built = f"library {result.built_with}" if result.built_with else "an earlier library"
+            click.echo(f"{result.folder}: built with {built}; the library is now {result.library_version}")
+            if result.problem:
+                click.echo(f"  {result.problem}")
+            for doc in result.documents:
+                clauses = ", ".join(f"{c['id']} {c['old']} → {c['new'] or 'removed'}" for c in doc.library_changes)
+                line = f"  {doc.kind.value}: {doc.rebuild}"
+                if doc.changed_clauses:
+                    line += f" ({', '.join(doc.changed_clauses)})"
+                if clauses:
+                    line += f"; clauses changed in the library: {clauses}"
+                click.echo(line)
+    if any(r.changes for r in results):
         sys.exit(1)
 
 
