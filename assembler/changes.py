@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from .compose import ComposedDocument
-from .docx_writer import write_docx
 from .errors import InputError
 from .model import Answers, DocumentKind
 from .redline import PART_COVER, PART_WARNINGS, ClauseChange, cover_elements, model_changes, redline_document
@@ -213,9 +212,8 @@ def compare_documents(
             continue
         template = templates / new.definition.template
         old_cover = None
-        if old.cover != new.cover:  # the cover page comes from the house template: write the old one to read it
-            old_docx = write_docx(old, template, properties={}, clean=clean)
-            old_cover = cover_elements(old_docx, old, template, clean=clean)
+        if old.cover != new.cover:  # the cover page comes from the house template: fill it in for the old one
+            old_cover = cover_elements(old, template, clean=clean)
         redline = redline_document(
             old,
             new,

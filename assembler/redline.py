@@ -13,6 +13,7 @@ gives the new document and Reject All the old one.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
 import functools
 import io
@@ -26,8 +27,8 @@ from lxml import etree
 
 from .compose import ComposedDocument
 from .docmodel import Block, BlockKind
-from .docx_writer import _BodyWriter  # the writer's own block-by-block body builder: one writer, two uses
-from .ooxml import add, get_or_add, qn
+from .docx_writer import _BodyWriter, write_docx  # _BodyWriter: the writer's own block-by-block body builder
+from .ooxml import W, add, get_or_add, qn
 from .package import normalise_package
 
 __all__ = ["AUTHOR", "ClauseChange", "Redline", "model_changes", "redline_document"]
@@ -44,6 +45,7 @@ _ID, _NAME = qn("w:id"), qn("w:name")
 _XML_SPACE = qn("xml:space")
 _REVISIONS = {qn(f"w:{t}") for t in ("ins", "del", "pPrChange", "moveFrom", "moveTo")}
 _IDS = re.compile(rb' w:id="[^"]*"')
+_NAMESPACES = re.compile(rb' xmlns(?::\w+)?="[^"]*"')
 _WORDS = re.compile(r"\w+|\s+|[^\w\s]")
 
 
@@ -79,7 +81,7 @@ class _Unit:
     def signature(self) -> bytes:
         """Its XML without bookmark ids (which count from the start of each document)."""
         if self._signature is None:
-            self._signature = _IDS.sub(b"", etree.tostring(self.element))
+            self._signature = _IDS.sub(b"", _xml(self.element))
         return self._signature
 
 
@@ -121,15 +123,12 @@ def _element_text(element: Any) -> str:
     return "".join(element.itertext())
 
 
-def _layout(composed: ComposedDocument, template: Path, *, clean: bool, rename: dict[str, str]) -> _Side:
-    """The body of ``composed`` as the writer builds it, one labelled unit per element."""
-    numbering = etree.fromstring(_template_numbering(template))
-    container: Any = etree.Element(_BODY)
-    writer = _BodyWriter(container, numbering, composed)
+def _label(composed: ComposedDocument, chunks: list[list[Any]], numbering: Any) -> _Side:
+    """Label each element: ``chunks`` holds the contents' elements, the governance notes', then each block's."""
     units: list[_Unit] = []
 
-    def take(start: int, group: tuple[str, ...], block: Block | None) -> None:
-        for index, element in enumerate(container[start:]):
+    def take(elements: list[Any], group: tuple[str, ...], block: Block | None) -> None:
+        for index, element in enumerate(elements):
             if block is not None and block.anchors:
                 key: tuple[str, ...] = ("a", block.anchors[0], str(index))
             elif block is not None and block.term:
@@ -140,20 +139,59 @@ def _layout(composed: ComposedDocument, template: Path, *, clean: bool, rename: 
                 key = ("x", kind, level, _element_text(element))
             units.append(_Unit(group, key, element))
 
-    writer.contents()
-    take(0, ("", PART_CONTENTS), None)
-    if not clean:
-        start = len(container)
-        writer.warnings()
-        take(start, ("", PART_WARNINGS), None)
+    take(chunks[0], ("", PART_CONTENTS), None)
+    take(chunks[1], ("", PART_WARNINGS), None)
     sections = _sections(composed.blocks)
-    for block, section in zip(composed.blocks, sections, strict=True):
-        start = len(container)
-        writer.block(block)
-        section = rename.get(section, section)
-        take(start, (section, block.clause_id or "#" + block.kind.value), block)
+    for block, section, elements in zip(composed.blocks, sections, chunks[2:], strict=True):
+        take(elements, (section, block.clause_id or "#" + block.kind.value), block)
     titles = [_schedule_title(b) for b in composed.blocks if b.kind is BlockKind.SCHEDULE and b.runs]
     return _Side(units, numbering, titles)
+
+
+def _rendered(composed: ComposedDocument, template: Path, *, clean: bool) -> _Side:
+    """The body of ``composed`` as the writer builds it, block by block."""
+    numbering = etree.fromstring(_template_numbering(template))
+    container: Any = etree.Element(_BODY, nsmap={"w": W})  # the prefix the built documents use
+    writer = _BodyWriter(container, numbering, composed)
+    chunks: list[list[Any]] = []
+    for step in (writer.contents, (lambda: None) if clean else writer.warnings):
+        start = len(container)
+        step()
+        chunks.append(list(container[start:]))
+    for block in composed.blocks:
+        start = len(container)
+        writer.block(block)
+        chunks.append(list(container[start:]))
+    return _label(composed, chunks, numbering)
+
+
+def _shape(composed: ComposedDocument, *, clean: bool) -> list[tuple[str, ...]]:
+    """The elements the writer makes for each part of the body (contents, notes, each block), by tag."""
+    contents = ("p",) * (len(composed.toc) + 2) if composed.toc else ()
+    notes = ("p",) * (len(composed.warnings) + 1) if composed.warnings and not clean else ()
+    blocks = [
+        ("tbl", "p") if b.kind is BlockKind.TABLE else ("p",) * bool(b.runs) if b.kind is BlockKind.SCHEDULE else ("p",)
+        for b in composed.blocks
+    ]
+    return [contents, notes, *blocks]
+
+
+def _sliced(composed: ComposedDocument, body: Any, numbering: Any, *, clean: bool) -> _Side | None:
+    """The built body cut into the model's parts by the writer's shape, without writing it again (None if the
+    body has another shape: the caller then writes it again)."""
+    shape = _shape(composed, clean=clean)
+    children = [c for c in body if c.tag != _SECTPR]
+    total = sum(len(s) for s in shape)
+    if total > len(children):
+        return None
+    elements = children[len(children) - total :]
+    if [qn("w:" + tag) for part in shape for tag in part] != [e.tag for e in elements]:
+        return None
+    chunks, at = [], 0
+    for part in shape:
+        chunks.append(elements[at : at + len(part)])
+        at += len(part)
+    return _label(composed, chunks, numbering)
 
 
 def _cover_units(body: Any, body_units: int) -> tuple[list[_Unit], list[Any]]:
@@ -323,7 +361,7 @@ class _Merger:
         for old_cell, new_cell in zip(old_cells, new_cells, strict=False):
             old_ps, new_ps = old_cell.findall(_P), new_cell.findall(_P)
             for old_p, new_p in zip(old_ps, new_ps, strict=False):
-                if _IDS.sub(b"", etree.tostring(old_p)) != _IDS.sub(b"", etree.tostring(new_p)):
+                if _IDS.sub(b"", _xml(old_p)) != _IDS.sub(b"", _xml(new_p)):
                     new_cell.replace(new_p, self._paragraph(old_p, new_p))
             for extra in new_ps[len(old_ps) :]:
                 self.inserted(extra)
@@ -390,18 +428,23 @@ def _tokens(p: Any) -> list[tuple[tuple[Any, ...], Any]]:
             rpr = child.find(_RPR)
             content = [c for c in child if c.tag != _RPR]
             if content and all(c.tag == _T for c in content):
-                rkey = etree.tostring(rpr) if rpr is not None else b""
+                rkey = _xml(rpr) if rpr is not None else b""
                 for word in _WORDS.findall("".join(c.text or "" for c in content)):
                     out.append((("t", rkey, word), (rpr, word)))
                 continue
-            out.append((("r", etree.tostring(child)), child))
+            out.append((("r", _xml(child)), child))
         elif tag == _BM_START:
             out.append((("bs", child.get(_NAME)), child))
         elif tag == _BM_END:
             out.append((("be", names.get(child.get(_ID), "")), child))
         else:
-            out.append((("o", etree.tostring(child)), child))
+            out.append((("o", _xml(child)), child))
     return out
+
+
+def _xml(element: Any) -> bytes:
+    """An element's XML without namespace declarations (which depend on where it sits, not on what it is)."""
+    return _NAMESPACES.sub(b"", etree.tostring(element))
 
 
 def _bookmark_names(element: Any) -> dict[str, str]:
@@ -418,7 +461,7 @@ def _ppr_key(ppr: Any) -> bytes:
     """A paragraph's properties less its mark's run properties: what a style or numbering change alters."""
     if ppr is None:
         return b""
-    return b"".join(etree.tostring(c) for c in ppr if c.tag not in (_RPR, _SECTPR, _PPRCHANGE))
+    return b"".join(_xml(c) for c in ppr if c.tag not in (_RPR, _SECTPR, _PPRCHANGE))
 
 
 def _columns(table: Any) -> int:
@@ -565,14 +608,15 @@ def redline_document(
     taken from the new document otherwise). ``date``: the tracked changes' date (``YYYY-MM-DDTHH:MM:SSZ``)."""
     if not model_changes(old, new):
         return Redline(None, [])
-    old_side = _layout(old, template, clean=clean, rename={})
-    new_side = _layout(new, template, clean=clean, rename={})
-    renames = _schedule_renames(old_side.sections, new_side.sections)
-    if renames:
-        old_side = _layout(old, template, clean=clean, rename=renames)
+    old_side = _rendered(old, template, clean=clean)
     parts = _parts(new_docx)
     document = etree.fromstring(parts["word/document.xml"])
     body: Any = document.find(_BODY)
+    numbering = etree.fromstring(parts["word/numbering.xml"])
+    new_side = _sliced(new, body, numbering, clean=clean) or _rendered(new, template, clean=clean)
+    renames = _schedule_renames(old_side.sections, new_side.sections)
+    for unit in old_side.units if renames else []:
+        unit.group = (renames.get(unit.group[0], unit.group[0]), *unit.group[1:])
     new_cover, tail = _cover_units(body, len(new_side.units))
     old_cover_units = (
         [_Unit(("", PART_COVER), ("x", _element_text(e)), e) for e in old_cover]
@@ -590,7 +634,6 @@ def redline_document(
     body.extend(merger.out)
     body.extend(tail)
     _number_annotations(body)
-    numbering = etree.fromstring(parts["word/numbering.xml"])
     _merge_numbering(numbering, old_side.numbering)
     parts["word/document.xml"] = etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True)
     parts["word/numbering.xml"] = etree.tostring(numbering, xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -598,8 +641,9 @@ def redline_document(
     return Redline(normalise_package(parts, custom), reported)
 
 
-def cover_elements(docx: bytes, composed: ComposedDocument, template: Path, *, clean: bool) -> list[Any]:
-    """The cover-page elements of a built document (to pass as ``old_cover``)."""
-    side = _layout(composed, template, clean=clean, rename={})
-    body = etree.fromstring(_parts(docx)["word/document.xml"]).find(_BODY)
-    return [u.element for u in _cover_units(body, len(side.units))[0]]
+def cover_elements(composed: ComposedDocument, template: Path, *, clean: bool) -> list[Any]:
+    """A document's cover-page elements (to pass as ``old_cover``): the house template's front matter filled in
+    for it, written without the body (which is all the writer adds after it)."""
+    bare = dataclasses.replace(composed, blocks=[], toc=[], warnings=[])
+    body = etree.fromstring(_parts(write_docx(bare, template, properties={}, clean=clean))["word/document.xml"])
+    return [u.element for u in _cover_units(body.find(_BODY), 0)[0]]

@@ -107,3 +107,12 @@ def has_revisions(path: Path) -> bool:
     with zipfile.ZipFile(path) as archive:
         document = etree.fromstring(archive.read("word/document.xml"))
     return any(True for _ in document.iter(w("ins"), w("del"), w("pPrChange")))
+
+
+def tracked_characters(path: Path) -> int:
+    """How many characters of text the redline marks inserted or deleted."""
+    with zipfile.ZipFile(path) as archive:
+        document = etree.fromstring(archive.read("word/document.xml"))
+    inserted = sum(len(t.text or "") for ins in document.iter(w("ins")) for t in ins.iter(w("t")))
+    deleted = sum(len(t.text or "") for node in document.iter(w("del")) for t in node.iter(w("delText")))
+    return inserted + deleted
