@@ -19,7 +19,15 @@ from typing import Any
 from .compose import ComposedDocument
 from .errors import InputError
 from .model import Answers, DocumentKind
-from .redline import PART_COVER, PART_WARNINGS, ClauseChange, cover_elements, model_changes, redline_document
+from .redline import (
+    PART_COVER,
+    PART_WARNINGS,
+    ClauseChange,
+    block_sections,
+    cover_elements,
+    model_changes,
+    redline_document,
+)
 
 __all__ = ["Comparison", "DocumentComparison", "compare_documents", "revision_date"]
 
@@ -139,15 +147,16 @@ def _shows(value: Any, text: str) -> bool:
 # ----------------------------------------------------------------------------------------------- clauses
 
 
-def _clause_texts(doc: ComposedDocument) -> dict[str, str]:
-    """Each clause's text by id; the cover page and the governance notes under their part names."""
-    texts: dict[str, list[str]] = {
-        PART_COVER: [str(v) for v in doc.cover.values()],
-        PART_WARNINGS: [f"{f.text()} {f.fix}" for f in doc.warnings],
+def _clause_texts(doc: ComposedDocument) -> dict[tuple[str, str], str]:
+    """Each clause's text by id and part (as a clause change names them); the cover page and the governance
+    notes under their part names."""
+    texts: dict[tuple[str, str], list[str]] = {
+        ("", PART_COVER): [str(v) for v in doc.cover.values()],
+        ("", PART_WARNINGS): [f"{f.text()} {f.fix}" for f in doc.warnings],
     }
-    for block in doc.blocks:
+    for block, section in zip(doc.blocks, block_sections(doc.blocks), strict=True):
         parts = [block.term, block.plain()] + ["".join(r.text for r in cell) for row in block.rows for cell in row]
-        texts.setdefault(block.clause_id, []).append(" ".join(parts))
+        texts.setdefault((block.clause_id, section or "body"), []).append(" ".join(parts))
     return {k: "\n".join(v) for k, v in texts.items()}
 
 
@@ -161,8 +170,7 @@ def _clause_entries(
     for change in changes:
         cid = change.clause_id
         was, now = old_versions.get(cid), new_versions.get(cid)
-        text_key = cid or change.part
-        before, after = old_text.get(text_key, ""), new_text.get(text_key, "")
+        before, after = old_text.get((cid, change.part), ""), new_text.get((cid, change.part), "")
         reasons = [
             a
             for a in answers

@@ -31,7 +31,15 @@ from .docx_writer import _BodyWriter, write_docx  # _BodyWriter: the writer's ow
 from .ooxml import W, add, get_or_add, qn
 from .package import normalise_package
 
-__all__ = ["AUTHOR", "ClauseChange", "Redline", "model_changes", "redline_document"]
+__all__ = [
+    "AUTHOR",
+    "ClauseChange",
+    "Redline",
+    "block_sections",
+    "cover_elements",
+    "model_changes",
+    "redline_document",
+]
 
 AUTHOR = "assembler"
 PART_COVER, PART_CONTENTS, PART_WARNINGS = "cover page", "contents", "points from the governance check"
@@ -97,7 +105,7 @@ def _schedule_title(block: Block) -> str:
     return text.split(": ", 1)[1] if ": " in text else text
 
 
-def _sections(blocks: list[Block]) -> list[str]:
+def block_sections(blocks: list[Block]) -> list[str]:
     """Each block's section identity: "" for the body, else its schedule's title (without its number)."""
     out: list[str] = []
     current = ""
@@ -141,7 +149,7 @@ def _label(composed: ComposedDocument, chunks: list[list[Any]], numbering: Any) 
 
     take(chunks[0], ("", PART_CONTENTS), None)
     take(chunks[1], ("", PART_WARNINGS), None)
-    sections = _sections(composed.blocks)
+    sections = block_sections(composed.blocks)
     for block, section, elements in zip(composed.blocks, sections, chunks[2:], strict=True):
         take(elements, (section, block.clause_id or "#" + block.kind.value), block)
     titles = [_schedule_title(b) for b in composed.blocks if b.kind is BlockKind.SCHEDULE and b.runs]
