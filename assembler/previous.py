@@ -117,7 +117,7 @@ def load_previous(folder: Path | str, *, clean: bool = False) -> PreviousPack:
         raise InputError.single(
             path=folder,
             what=f"built before packs kept their answers and document model ({' and '.join(missing)} missing)",
-            fix="compare with a pack built by this version, or rebuild the earlier answers first",
+            fix="build it again with this version, which keeps them",
         )
     try:
         text = answers_path.read_text(encoding="utf-8")

@@ -38,6 +38,7 @@ __all__ = [
     "block_sections",
     "cover_elements",
     "model_changes",
+    "model_clause_changes",
     "redline_document",
 ]
 
@@ -583,6 +584,30 @@ def _custom_properties(parts: dict[str, bytes]) -> dict[str, str]:
         return {}
     root = etree.fromstring(data)
     return {str(p.get("name")): "".join(str(t) for t in p.itertext()) for p in root if p.get("name")}
+
+
+def model_clause_changes(old: ComposedDocument, new: ComposedDocument) -> list[ClauseChange]:
+    """The clauses (and parts) whose blocks differ between two composed documents, found without writing them."""
+
+    def units(doc: ComposedDocument) -> list[_Unit]:
+        out = []
+        for block, section in zip(doc.blocks, block_sections(doc.blocks), strict=True):
+            text = repr((block.kind, block.runs, block.level, block.anchors, block.rows, block.term)).encode()
+            out.append(_Unit((section, block.clause_id or "#" + block.kind.value), (), None, text))
+        return out
+
+    old_groups, new_groups = _groups(units(old)), _groups(units(new))
+    matcher = difflib.SequenceMatcher(None, [g[0] for g in old_groups], [g[0] for g in new_groups], autojunk=False)
+    changes: list[ClauseChange] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for (key, a), (_, b) in zip(old_groups[i1:i2], new_groups[j1:j2], strict=True):
+                if [u.signature() for u in a] != [u.signature() for u in b]:
+                    changes.append(_change(key, "changed"))
+            continue
+        changes.extend(_change(key, "removed") for key, _ in old_groups[i1:i2])
+        changes.extend(_change(key, "added") for key, _ in new_groups[j1:j2])
+    return [c for c in changes if c.part != "#page_break"]
 
 
 def _model_signature(doc: ComposedDocument) -> tuple[Any, ...]:

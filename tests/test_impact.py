@@ -1,0 +1,70 @@
+"""``assembler impact``: a pack built before a clause edit reports that clause and the documents holding it, and
+nothing else; exit 0 when nothing would change, 1 when something would, 2 for a folder that kept no model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assembler.assembly import build
+from assembler.cli import main
+from assembler.impact import pack_impact
+from assembler.library import load_library
+
+from .pack_snapshot import snapshot
+from .redline_edits import clause_bumped, library_copy
+
+ROOT = Path(__file__).resolve().parent.parent
+MSECC = ROOT / "answers" / "msecc.yaml"
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    result = build(MSECC, out_dir=tmp_path_factory.mktemp("pack"))
+    return snapshot(result, MSECC.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def edited_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The clause library with tor.quorum edited (and its version bumped) since the pack was built."""
+    library = library_copy(tmp_path_factory.mktemp("edited") / "library")
+    assert clause_bumped(library) == "tor.quorum"
+    return library
+
+
+def test_a_clause_edited_since_is_reported_with_its_documents_and_nothing_else(
+    pack: Path, edited_library: Path
+) -> None:
+    clause = "tor.quorum"  # in the terms of reference and in the agreement's schedule for the board
+    impact = pack_impact(pack, load_library(edited_library))
+    assert impact.changes
+    changed = {d.kind.value: d for d in impact.documents if d.rebuild != "unchanged"}
+    assert set(changed) == {"tor", "cjv"}
+    for doc in changed.values():
+        assert doc.rebuild == "would change"
+        assert doc.changed_clauses == [clause]
+        assert doc.library_changes == [{"id": clause, "old": "1.1", "new": "1.2"}]
+    assert all(d.library_changes == [] for d in impact.documents if d.kind.value not in changed)
+
+
+def test_the_cli_exits_0_when_nothing_changes_and_1_when_something_would(pack: Path, edited_library: Path) -> None:
+    same = CliRunner().invoke(main, ["impact", str(pack), "--format", "json"])
+    assert same.exit_code == 0, same.output
+    assert json.loads(same.output)[0]["would_change"] is False
+    changed = CliRunner().invoke(main, ["impact", str(pack), str(pack), "--library", str(edited_library)])
+    assert changed.exit_code == 1, changed.output
+    assert (
+        changed.output.count("tor: would change (tor.quorum); clauses changed in the library: tor.quorum 1.1 → 1.2")
+        == 2
+    )
+    assert "mou: unchanged" in changed.output
+
+
+def test_a_folder_without_a_model_exits_2(tmp_path: Path) -> None:
+    build(MSECC, out_dir=tmp_path / "old", only=[])
+    result = CliRunner().invoke(main, ["impact", str(tmp_path / "old")])
+    assert result.exit_code == 2
+    assert "model.json missing" in result.output
