@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .compose import ComposedDocument, compose_document
+from .compose import ComposedDocument, compose_pack
 from .library import Library
 from .model import DocumentKind
 from .previous import PreviousPack, load_previous
@@ -81,14 +81,9 @@ def _recomposed(pack: PreviousPack, library: Library) -> dict[DocumentKind, Comp
     env = library.derived.get("environment")
     if env is None:
         env = library.derived["environment"] = make_environment(library=library)
-    base = answers_context(answers)
-    out = {}
-    for stored in pack.model.documents:
-        definition = library.documents.get(stored.kind)
-        if definition is None or not answers.documents.get(stored.kind).produce:
-            continue
-        out[stored.kind] = compose_document(library, definition, answers, findings, env=env, base_context=base)
-    return out
+    kinds = [d.kind for d in pack.model.documents if d.kind in library.documents]
+    composed = compose_pack(library, answers, findings, env=env, kinds=kinds, base_context=answers_context(answers))
+    return {kind: doc for kind, doc in composed.items() if kind in kinds}
 
 
 def pack_impact(folder: Path | str, library: Library) -> PackImpact:

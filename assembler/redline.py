@@ -236,13 +236,59 @@ class _Merger:
         self.attrs = {"author": AUTHOR, **({"date": date} if date else {})}
         self.new_bookmarks = new_bookmarks
         self.out: list[Any] = []
+        self.sources: list[tuple[str, Any, Any]] = []  # per element of ``out``: "same"/"del"/"ins", old, new
         self.changes: list[ClauseChange] = []
 
     def revision(self, parent: Any, name: str) -> Any:
         return add(parent, name, id="0", **self.attrs)  # ids are numbered once the body is complete
 
     # -- whole elements
+    def emit(self, how: str, old: Any, new: Any) -> None:
+        """Add to the merged body: a matched pair ("same"), an old element deleted or a new one inserted."""
+        elements = (
+            self.merged(old, new) if how == "same" else [self.deleted(old) if how == "del" else self.inserted(new)]
+        )
+        if how == "same" and len(elements) == 2:  # a table met a paragraph: delete the one, insert the other
+            self.out.extend(elements)
+            self.sources.extend([("del", old.element, None), ("ins", None, new.element)])
+            return
+        self.out.extend(elements)
+        self.sources.append((how, old.element if how == "same" else old, new.element if how == "same" else new))
+
+    def settle_end(self) -> None:
+        """Keep the body's last paragraph mark untracked (Word cannot take it away): if it is inserted or deleted,
+        the last old and the last new paragraph of the tracked run at the end are merged into one final paragraph.
+
+        The tracked run follows the last matched paragraph A. With only insertions after A, A's new version is
+        inserted in A's place and A's old version becomes the final paragraph, changed into the last inserted one;
+        with only deletions, the reverse; with both, the last deleted paragraph is changed into the last inserted."""
+        last = len(self.sources) - 1
+        if last < 0 or self.sources[last][0] == "same" or self.out[last].tag != _P:
+            return
+        start = last
+        while start >= 0 and not (self.sources[start][0] == "same" and self.out[start].tag == _P):
+            start -= 1
+        run = range(start + 1, last + 1)
+        old_at = max((i for i in run if self.sources[i][0] == "del" and self.out[i].tag == _P), default=start)
+        new_at = max((i for i in run if self.sources[i][0] == "ins" and self.out[i].tag == _P), default=start)
+        if start < 0 or old_at == new_at:
+            return
+        old_el, new_el = self.sources[old_at][1], self.sources[new_at][2]
+        final = self._paragraph(old_el, new_el)
+        if old_at == start:  # only insertions: A's new version goes in as inserted
+            anchor = self.sources[start][2]
+            self.out[start], self.sources[start] = self.inserted(anchor), ("ins", None, anchor)
+        elif new_at == start:  # only deletions: A's old version goes out as deleted
+            anchor = self.sources[start][1]
+            self.out[start], self.sources[start] = self.deleted(anchor), ("del", anchor, None)
+        for index in sorted({old_at, new_at} - {start}, reverse=True):
+            del self.out[index]
+            del self.sources[index]
+        self.out.append(final)
+        self.sources.append(("same", old_el, new_el))
+
     def inserted(self, element: Any) -> Any:
+        element = copy.deepcopy(element)  # the original may be needed again (settle_end)
         if element.tag == _TBL:
             for row in element.iter(_TR):
                 self.revision(get_or_add(row, "w:trPr"), "w:ins")
@@ -508,18 +554,15 @@ def _merge_units(merger: _Merger, old: list[_Unit], new: list[_Unit]) -> bool:
     matcher = difflib.SequenceMatcher(None, [u.key for u in old], [u.key for u in new], autojunk=False)
     differs = False
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            for a, b in zip(old[i1:i2], new[j1:j2], strict=True):
-                merged = merger.merged(a, b)
-                differs = differs or merged != [b.element]
-                merger.out.extend(merged)
-            continue
-        differs = True
-        pairs = min(i2 - i1, j2 - j1) if tag == "replace" else 0
+        pairs = i2 - i1 if tag == "equal" else min(i2 - i1, j2 - j1) if tag == "replace" else 0
         for a, b in zip(old[i1 : i1 + pairs], new[j1 : j1 + pairs], strict=True):
-            merger.out.extend(merger.merged(a, b))
-        merger.out.extend(merger.deleted(u.element) for u in old[i1 + pairs : i2])
-        merger.out.extend(merger.inserted(u.element) for u in new[j1 + pairs : j2])
+            differs = differs or a.signature() != b.signature()
+            merger.emit("same", a, b)
+        for unit in old[i1 + pairs : i2]:
+            merger.emit("del", unit.element, None)
+        for unit in new[j1 + pairs : j2]:
+            merger.emit("ins", None, unit.element)
+        differs = differs or tag != "equal"
     return differs
 
 
@@ -535,10 +578,12 @@ def _merge(merger: _Merger, old: list[_Unit], new: list[_Unit]) -> None:
                     merger.changes.append(_change(key, "changed"))
             continue
         for key, units in old_groups[i1:i2]:
-            merger.out.extend(merger.deleted(u.element) for u in units)
+            for unit in units:
+                merger.emit("del", unit.element, None)
             removed.append(key)
         for key, units in new_groups[j1:j2]:
-            merger.out.extend(merger.inserted(u.element) for u in units)
+            for unit in units:
+                merger.emit("ins", None, unit.element)
             added.append(key)
     moved = {k[:2] for k in removed} & {k[:2] for k in added}
     for key in removed:
@@ -661,6 +706,7 @@ def redline_document(
     _merge(merger, old_cover_units + old_side.units, new_cover + new_side.units)
     if not merger.changes:
         return Redline(None, [])
+    merger.settle_end()
     reported = [c for c in merger.changes if c.part != PART_CONTENTS and c.part != "#page_break"]
     for child in list(body):
         body.remove(child)

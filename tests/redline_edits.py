@@ -187,6 +187,13 @@ def body_added(d: Data) -> None:
     )
 
 
+def body_removed(d: Data) -> None:
+    """The last body that no other body reports to and no delegation names (the end of the terms of reference)."""
+    named = {b.get("parent") for b in d["bodies"]} | {x.get("to_body") for x in d.get("delegations") or []}
+    leaf = next(b for b in reversed(d["bodies"]) if b["id"] not in named)
+    d["bodies"].remove(leaf)
+
+
 def mediation_provider(d: Data) -> None:
     disputes = d.setdefault("disputes", {})
     mediation = disputes.get("mediation") or {}
@@ -223,6 +230,7 @@ ANSWER_EDITS: dict[str, Callable[[Data], None]] = {
         exit_notice,
         body_renamed,
         body_added,
+        body_removed,
         mediation_provider,
         urgent_off,
     )

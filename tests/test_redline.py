@@ -44,7 +44,7 @@ def earlier(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
 
 @pytest.mark.parametrize(
     ("edit", "kind"),
-    [("quorum", TOR), ("party_added", TOR), ("body_added", TOR), ("tier_added", DRA)],
+    [("quorum", TOR), ("party_added", TOR), ("body_added", TOR), ("body_removed", TOR), ("tier_added", DRA)],
 )
 def test_accept_all_gives_the_new_draft_and_reject_all_the_old(
     edit: str, kind: DocumentKind, earlier: BuildResult, tmp_path: Path
