@@ -50,13 +50,7 @@ def quorum_each_party(d: Data) -> None:
 
 
 def threshold(d: Data) -> None:
-    """The first body's voting threshold; under an MoU alone (bodies only recommend, by consensus: rule R15) the
-    threshold for reserved matters instead."""
-    if d.get("legal_form") == "mou_only":
-        decisions = d.setdefault("decisions", {})
-        unanimity = decisions.get("reserved_mechanism", "unanimity") == "unanimity"
-        decisions["reserved_mechanism"] = "referral_to_boards" if unanimity else "unanimity"
-        return
+    """The first body's voting threshold (not for an MoU alone, whose bodies only recommend, by consensus: R15)."""
     voting = d["bodies"][0].setdefault("voting", {})
     rule = voting.get("rule")
     voting.clear()

@@ -1,0 +1,138 @@
+"""Slow CI step: redlines over every example for every single edit (tests/redline_edits.py: 23 answer edits, a
+clause version bump and a moved clause, each in a copy of the library). Each redline's Accept All reads as the new
+build and its Reject All as the old one (from the XML, numbers as Word computes them); LibreOffice opens every
+redline in one batched call and its PDF shows the inserted words; openxml-audit finds 0 errors in them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import etree
+
+from assembler.assembly import BuildResult, build
+from assembler.library import load_library
+
+from ..docx_reading import w
+from ..redline_checks import compare_builds, redline_problems
+from ..redline_edits import ANSWER_EDITS, clause_bumped, clause_moved, edited_answers, library_copy
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted((ROOT / "answers").glob("*.yaml"))
+SUPPRESSIONS = Path(__file__).with_name("ooxml_suppressions.toml")
+MINIMUM_EDITS = 20
+
+
+@pytest.fixture(scope="module")
+def libraries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The two edited copies of the clause library, loaded once."""
+    bumped = library_copy(tmp_path_factory.mktemp("bumped") / "library")
+    clause_bumped(bumped)
+    moved = library_copy(tmp_path_factory.mktemp("moved") / "library")
+    clause_moved(moved)
+    return {"clause_bumped": load_library(bumped), "clause_moved": load_library(moved)}
+
+
+@pytest.fixture(scope="module")
+def redlines(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where every redline the edits produce is kept, for LibreOffice and the validator."""
+    return tmp_path_factory.mktemp("redlines")
+
+
+def _edits(example: Path, folder: Path, libraries: dict[str, Any]) -> Iterator[tuple[str, BuildResult]]:
+    for name in ANSWER_EDITS:
+        if name == "threshold" and "legal_form: mou_only" in example.read_text(encoding="utf-8"):
+            continue  # under an MoU alone bodies decide by consensus (rule R15): there is no threshold to change
+        yield name, build(edited_answers(example, name, folder / f"{name}.yaml"), out_dir=folder / name)
+    for name, library in libraries.items():
+        yield name, build(example, out_dir=folder / name, library=library)
+
+
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_every_edit_gives_a_redline_that_accepts_to_the_new_and_rejects_to_the_old(
+    example: Path, tmp_path: Path, libraries: dict[str, Any], redlines: Path
+) -> None:
+    old = build(example, out_dir=tmp_path / "old")
+    problems: list[str] = []
+    effective = 0
+    for name, new in _edits(example, tmp_path, libraries):
+        comparison = compare_builds(old, new)
+        work = tmp_path / f"work-{name}"
+        work.mkdir()
+        problems += [f"{name}: {p}" for p in redline_problems(old, new, comparison, work)]
+        # An edit may change nothing in a pack (reserved matters under an MoU alone): its documents are then
+        # checked to read exactly as before, and it does not count towards the edits required.
+        effective += any(d.status != "unchanged" for d in comparison.documents)
+        for doc in comparison.documents:
+            if doc.data is not None:
+                (redlines / f"{example.stem}-{name}-{doc.kind.value}.docx").write_bytes(doc.data)
+    assert problems == []
+    assert effective >= MINIMUM_EDITS, f"only {effective} edits changed a document"
+
+
+def _inserted_words(path: Path) -> set[str]:
+    """Words of four letters or more that the redline inserts (else deletes, for a redline that only deletes)."""
+    document = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
+    inserted = " ".join(t.text or "" for ins in document.iter(w("ins")) for t in ins.iter(w("t")))
+    deleted = " ".join(t.text or "" for d in document.iter(w("del")) for t in d.iter(w("delText")))
+    return {word for word in re.findall(r"[A-Za-z]{4,}", inserted or deleted)}
+
+
+@pytest.mark.timeout(1500)
+def test_libreoffice_opens_every_redline_and_shows_the_inserted_words(redlines: Path) -> None:
+    files = sorted(redlines.glob("*.docx"))
+    if not files:
+        pytest.skip("run with the redline test above: it writes the redlines")
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None or shutil.which("pdftotext") is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice and pdftotext are needed in CI")
+        pytest.skip("LibreOffice or pdftotext is not installed")
+    pdfs = redlines / "pdf"
+    pdfs.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="assembler-lo-") as profile:
+        command = [office, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--convert-to", "pdf"]
+        subprocess.run(
+            [*command, "--outdir", str(pdfs), *map(str, files)], check=True, capture_output=True, timeout=1400
+        )
+    problems = []
+    for path in files:
+        pdf = pdfs / (path.stem + ".pdf")
+        if not pdf.is_file():
+            problems.append(f"{path.name}: LibreOffice made no PDF")
+            continue
+        text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+        shown = set(re.findall(r"[A-Za-z]{4,}", text))
+        expected = _inserted_words(path)
+        missing = expected - shown
+        if not expected or len(missing) > len(expected) // 10:
+            problems.append(
+                f"{path.name}: {len(missing)} of {len(expected)} changed words not in the PDF: {sorted(missing)[:8]}"
+            )
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.timeout(900)
+def test_openxml_audit_finds_no_errors_in_the_redlines(redlines: Path) -> None:
+    from openxml_audit import FileFormat, OpenXmlValidator
+
+    from .test_ooxml_valid import _errors
+
+    files = sorted(redlines.glob("*.docx"))
+    if not files:
+        pytest.skip("run with the redline test above: it writes the redlines")
+    validator = OpenXmlValidator(file_format=FileFormat.OFFICE_2019, max_errors=0, security_validation=True)
+    errors = [line for path in files for line in _errors(validator, path)]
+    assert errors == [], f"{len(errors)} OOXML errors:\n" + "\n".join(errors[:50])
