@@ -1,0 +1,233 @@
+"""A composed document's body as labelled units: each element with its clause, schedule and anchor."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from ..compose import ComposedDocument
+from ..docmodel import Block, BlockKind
+from ..docx_writer import _BodyWriter  # _BodyWriter: the writer's own block-by-block body builder
+from ..ooxml import W, qn
+from ._xml import _BODY, _IDS, _SECTPR, _element_text, _xml
+
+PART_COVER, PART_CONTENTS, PART_WARNINGS = "cover page", "contents", "points from the governance check"
+
+
+@dataclass(frozen=True)
+class ClauseChange:
+    """One clause (or other part) of a document that differs between two builds."""
+
+    clause_id: str  # "" for a part that is no clause: the cover page, the points from the governance check
+    part: str  # "body", a schedule's title, or the part's name
+    change: str  # "changed", "added", "removed" or "moved"
+
+
+@dataclass
+class _Unit:
+    """One body element with what the model says about it."""
+
+    group: tuple[str, ...]  # the clause (or part) it belongs to, with its schedule
+    key: tuple[str, ...]  # what identifies it inside the group: anchor, term, or kind and text
+    element: Any
+    _signature: bytes | None = None
+
+    def signature(self) -> bytes:
+        """Its XML without bookmark ids (which count from the start of each document)."""
+        if self._signature is None:
+            self._signature = _IDS.sub(b"", _xml(self.element))
+        return self._signature
+
+
+@dataclass
+class _Side:
+    units: list[_Unit]
+    numbering: Any
+    sections: list[str]  # schedule titles in order: what a schedule is known by across the two drafts
+
+
+def _schedule_title(block: Block) -> str:
+    text = block.plain()
+    return text.split(": ", 1)[1] if ": " in text else text
+
+
+def block_sections(blocks: list[Block]) -> list[str]:
+    """Each block's section identity: "" for the body, else its schedule's title (without its number)."""
+    out: list[str] = []
+    current = ""
+    for index, block in enumerate(blocks):
+        if block.kind is BlockKind.SCHEDULE:
+            current = _schedule_title(block) if block.runs else ""
+        elif block.kind is BlockKind.PAGE_BREAK:
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            if following is not None and following.kind is BlockKind.SCHEDULE and following.runs:
+                out.append(_schedule_title(following))
+                continue
+        out.append(current)
+    return out
+
+
+@functools.cache
+def _template_numbering(template: Path) -> bytes:
+    with zipfile.ZipFile(template) as archive:
+        return archive.read("word/numbering.xml")
+
+
+def _label(composed: ComposedDocument, chunks: list[list[Any]], numbering: Any) -> _Side:
+    """Label each element: ``chunks`` holds the contents' elements, the governance notes', then each block's."""
+    units: list[_Unit] = []
+
+    def take(elements: list[Any], group: tuple[str, ...], block: Block | None) -> None:
+        for index, element in enumerate(elements):
+            if block is not None and block.anchors:
+                key: tuple[str, ...] = ("a", block.anchors[0], str(index))
+            elif block is not None and block.term:
+                key = ("t", block.term, str(index))
+            else:
+                kind = block.kind.value if block is not None else ""
+                level = str(block.level) if block is not None else ""
+                key = ("x", kind, level, _element_text(element))
+            units.append(_Unit(group, key, element))
+
+    take(chunks[0], ("", PART_CONTENTS), None)
+    take(chunks[1], ("", PART_WARNINGS), None)
+    sections = block_sections(composed.blocks)
+    for block, section, elements in zip(composed.blocks, sections, chunks[2:], strict=True):
+        take(elements, (section, block.clause_id or "#" + block.kind.value), block)
+    titles = [_schedule_title(b) for b in composed.blocks if b.kind is BlockKind.SCHEDULE and b.runs]
+    return _Side(units, numbering, titles)
+
+
+def _rendered(composed: ComposedDocument, template: Path, *, clean: bool) -> _Side:
+    """The body of ``composed`` as the writer builds it, block by block."""
+    numbering = etree.fromstring(_template_numbering(template))
+    container: Any = etree.Element(_BODY, nsmap={"w": W})  # the prefix the built documents use
+    writer = _BodyWriter(container, numbering, composed)
+    chunks: list[list[Any]] = []
+    for step in (writer.contents, (lambda: None) if clean else writer.warnings):
+        start = len(container)
+        step()
+        chunks.append(list(container[start:]))
+    for block in composed.blocks:
+        start = len(container)
+        writer.block(block)
+        chunks.append(list(container[start:]))
+    return _label(composed, chunks, numbering)
+
+
+def _shape(composed: ComposedDocument, *, clean: bool) -> list[tuple[str, ...]]:
+    """The elements the writer makes for each part of the body (contents, notes, each block), by tag."""
+    contents = ("p",) * (len(composed.toc) + 2) if composed.toc else ()
+    notes = ("p",) * (len(composed.warnings) + 1) if composed.warnings and not clean else ()
+    blocks = [
+        ("tbl", "p") if b.kind is BlockKind.TABLE else ("p",) * bool(b.runs) if b.kind is BlockKind.SCHEDULE else ("p",)
+        for b in composed.blocks
+    ]
+    return [contents, notes, *blocks]
+
+
+def _sliced(composed: ComposedDocument, body: Any, numbering: Any, *, clean: bool) -> _Side | None:
+    """The built body cut into the model's parts by the writer's shape, without writing it again (None if the
+    body has another shape: the caller then writes it again)."""
+    shape = _shape(composed, clean=clean)
+    children = [c for c in body if c.tag != _SECTPR]
+    total = sum(len(s) for s in shape)
+    if total > len(children):
+        return None
+    elements = children[len(children) - total :]
+    if [qn("w:" + tag) for part in shape for tag in part] != [e.tag for e in elements]:
+        return None
+    chunks, at = [], 0
+    for part in shape:
+        chunks.append(elements[at : at + len(part)])
+        at += len(part)
+    return _label(composed, chunks, numbering)
+
+
+def _cover_units(body: Any, body_units: int) -> tuple[list[_Unit], list[Any]]:
+    """The cover page (the body elements before the writer's) and what follows the writer's (``w:sectPr``)."""
+    children = list(body)
+    tail = 0
+    while tail < len(children) and children[len(children) - 1 - tail].tag == _SECTPR:
+        tail += 1
+    cover = children[: len(children) - tail - body_units]
+    if len(cover) + tail + body_units != len(children):
+        raise RuntimeError("the document's body is shorter than the writer's blocks: writer and redline disagree")
+    units = [_Unit(("", PART_COVER), ("x", _element_text(e)), e) for e in cover]
+    return units, children[len(children) - tail :]
+
+
+def _schedule_renames(old: list[str], new: list[str]) -> dict[str, str]:
+    """Old schedule titles mapped to the new ones where a schedule kept its place but changed its title."""
+    renames: dict[str, str] = {}
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            renames.update(zip(old[i1:i2], new[j1:j2], strict=True))
+    return renames
+
+
+def _groups(units: list[_Unit]) -> list[tuple[tuple[str, ...], list[_Unit]]]:
+    """Consecutive units of one clause as a group, keyed by the clause and its count so far."""
+    groups: list[tuple[tuple[str, ...], list[_Unit]]] = []
+    seen: dict[tuple[str, ...], int] = {}
+    for unit in units:
+        if groups and groups[-1][1][-1].group == unit.group:
+            groups[-1][1].append(unit)
+            continue
+        seen[unit.group] = seen.get(unit.group, 0) + 1
+        groups.append(((*unit.group, str(seen[unit.group])), [unit]))
+    return groups
+
+
+def _change(key: tuple[str, ...], change: str) -> ClauseChange:
+    section, clause = key[0], key[1]
+    if clause in (PART_COVER, PART_CONTENTS, PART_WARNINGS, "#page_break"):
+        return ClauseChange("", clause, change)
+    if clause.startswith("#"):
+        return ClauseChange("", section or "body", change)
+    return ClauseChange(clause, section or "body", change)
+
+
+def model_clause_changes(old: ComposedDocument, new: ComposedDocument) -> list[ClauseChange]:
+    """The clauses (and parts) whose blocks differ between two composed documents, found without writing them."""
+
+    def units(doc: ComposedDocument) -> list[_Unit]:
+        out = []
+        for block, section in zip(doc.blocks, block_sections(doc.blocks), strict=True):
+            text = repr((block.kind, block.runs, block.level, block.anchors, block.rows, block.term)).encode()
+            out.append(_Unit((section, block.clause_id or "#" + block.kind.value), (), None, text))
+        return out
+
+    old_groups, new_groups = _groups(units(old)), _groups(units(new))
+    matcher = difflib.SequenceMatcher(None, [g[0] for g in old_groups], [g[0] for g in new_groups], autojunk=False)
+    changes: list[ClauseChange] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for (key, a), (_, b) in zip(old_groups[i1:i2], new_groups[j1:j2], strict=True):
+                if [u.signature() for u in a] != [u.signature() for u in b]:
+                    changes.append(_change(key, "changed"))
+            continue
+        changes.extend(_change(key, "removed") for key, _ in old_groups[i1:i2])
+        changes.extend(_change(key, "added") for key, _ in new_groups[j1:j2])
+    return [c for c in changes if c.part != "#page_break"]
+
+
+def _model_signature(doc: ComposedDocument) -> tuple[Any, ...]:
+    blocks = tuple(
+        (b.kind, tuple(b.runs), b.level, tuple(b.anchors), repr(b.rows), b.number, b.section, b.clause_id, b.term)
+        for b in doc.blocks
+    )
+    warnings = tuple((f.rule, f.text(), f.fix, tuple(f.fields), f.source) for f in doc.warnings)
+    return blocks, repr(sorted(doc.cover.items())), tuple(doc.toc), warnings
+
+
+def model_changes(old: ComposedDocument, new: ComposedDocument) -> bool:
+    """Whether two composed documents would be written differently (without writing them)."""
+    return _model_signature(old) != _model_signature(new)
