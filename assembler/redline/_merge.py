@@ -6,7 +6,7 @@ import copy
 import difflib
 from typing import Any
 
-from ..ooxml import add, get_or_add
+from ..ooxml import add, get_or_add, qn
 from ._units import ClauseChange, _change, _groups, _Unit
 from ._xml import (
     _BM_END,
@@ -35,6 +35,8 @@ from ._xml import (
     _xml,
 )
 
+_REVISION_MARKS = {qn("w:ins"), qn("w:del"), qn("w:trPrChange")}
+
 
 class _Merger:
     """Builds the merged body from the two sides' units."""
@@ -50,6 +52,14 @@ class _Merger:
         return add(parent, name, id="0", **self.attrs)  # ids are numbered once the body is complete
 
     # -- whole elements
+    def row_revision(self, row: Any, name: str) -> None:
+        """Mark a table row inserted or deleted. The schema wants a row property before the mark: a row without
+        one gets ``w:cantSplit w:val="0"``, which is what a row without it means."""
+        trpr = get_or_add(row, "w:trPr")
+        if not any(child.tag not in _REVISION_MARKS for child in trpr):
+            add(trpr, "w:cantSplit", val="0")
+        self.revision(trpr, name)
+
     def emit(self, how: str, old: Any, new: Any) -> None:
         """Add to the merged body: a matched pair ("same"), an old element deleted or a new one inserted."""
         elements = (
@@ -98,7 +108,7 @@ class _Merger:
         element = copy.deepcopy(element)  # the original may be needed again (settle_end)
         if element.tag == _TBL:
             for row in element.iter(_TR):
-                self.revision(get_or_add(row, "w:trPr"), "w:ins")
+                self.row_revision(row, "w:ins")
                 for p in row.iter(_P):
                     self._wrap_runs(p, "w:ins", keep=lambda _name: True)
         elif element.tag == _P:
@@ -111,7 +121,7 @@ class _Merger:
         keep = self._keep_old_bookmark
         if element.tag == _TBL:
             for row in element.iter(_TR):
-                self.revision(get_or_add(row, "w:trPr"), "w:del")
+                self.row_revision(row, "w:del")
                 for p in row.iter(_P):
                     self._wrap_runs(p, "w:del", keep=keep)
         elif element.tag == _P:
@@ -207,13 +217,13 @@ class _Merger:
 
     def deleted_row(self, row: Any) -> Any:
         row = copy.deepcopy(row)
-        self.revision(get_or_add(row, "w:trPr"), "w:del")
+        self.row_revision(row, "w:del")
         for p in row.iter(_P):
             self._wrap_runs(p, "w:del", keep=self._keep_old_bookmark)
         return row
 
     def inserted_row(self, row: Any) -> Any:
-        self.revision(get_or_add(row, "w:trPr"), "w:ins")
+        self.row_revision(row, "w:ins")
         for p in row.iter(_P):
             self._wrap_runs(p, "w:ins", keep=lambda _name: True)
         return row
