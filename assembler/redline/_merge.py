@@ -54,10 +54,10 @@ class _Merger:
     # -- whole elements
     def row_revision(self, row: Any, name: str) -> None:
         """Mark a table row inserted or deleted. The schema wants a row property before the mark: a row without
-        one gets ``w:cantSplit w:val="0"``, which is what a row without it means."""
+        one gets ``w:cantSplit w:val="off"``, which is what a row without it means."""
         trpr = get_or_add(row, "w:trPr")
         if not any(child.tag not in _REVISION_MARKS for child in trpr):
-            add(trpr, "w:cantSplit", val="0")
+            add(trpr, "w:cantSplit", val="off")
         self.revision(trpr, name)
 
     def emit(self, how: str, old: Any, new: Any) -> None:
