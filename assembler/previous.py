@@ -20,11 +20,10 @@ from .docmodel import Block, BlockKind, Run, RunKind
 from .errors import InputError
 from .library import Library
 from .model import DocumentKind
+from .pack import TOOL_DIR
 from .rules import Finding, Severity, check, concerns
 
 __all__ = ["PreviousPack", "StoredDocument", "load_previous", "snapshot_paths"]
-
-TOOL_DIR = ".assembler"  # the pack's own folder (pack.TOOL_DIR)
 
 
 class _Stored(BaseModel):

@@ -52,16 +52,6 @@ def _edited(folder: Path, name: str, edit: tuple[str, str]) -> Path:
     return path
 
 
-def _snapshot(previous: Path) -> None:
-    """Until builds keep their answers and document model (the pack manifest, issue 11b): write them the same way."""
-    sys.path.insert(0, str(ROOT))
-    from assembler.assembly import build
-    from tests.pack_snapshot import snapshot
-
-    print("(this build keeps no document model: the benchmark writes it as the pack manifest will)")
-    snapshot(build(MSECC, out_dir=previous), MSECC.read_text(encoding="utf-8"))
-
-
 def paired(answers: Path, previous: Path, folder: Path, runs: int) -> tuple[float, float]:
     """Median seconds of a plain build and of a ``--compare`` build, run in pairs (alternating which goes first)."""
     plain, compare = [], []
@@ -85,8 +75,6 @@ def main() -> int:
         folder = Path(tmp)
         previous = folder / "previous"
         subprocess.run([*_command(), "build", str(MSECC), "--out", str(previous)], check=True, capture_output=True)
-        if not (previous / ".assembler" / "model.json").is_file():
-            _snapshot(previous)
         ratio = 0.0
         for label, edit in (("one answer (board quorum)", QUORUM), ("every document (party added)", PARTY)):
             answers = _edited(folder, label.split()[0], edit)

@@ -258,8 +258,8 @@ def clause_bumped(library: Path, clause: str = "tor/quorum.clause") -> str:
     return next(line for line in text.splitlines() if line.startswith("id:")).split(":", 1)[1].strip()
 
 
-def clause_moved(library: Path, document: str = "documents/tor.yaml", clause: str = "tor.quorum") -> None:
-    """Move one clause of a document's list to the end of that list."""
+def clause_moved(library: Path, document: str = "compositions.yaml", clause: str = "tor.quorum") -> None:
+    """Move one clause to the end of its list (by default: the quorum, to the end of each body's terms of reference)."""
     path = library / document
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     index = next(i for i, line in enumerate(lines) if line.strip() == f"- {clause}")

@@ -21,7 +21,6 @@ from assembler.library import load_library
 from assembler.model import DocumentKind
 from assembler.previous import load_previous
 
-from .pack_snapshot import snapshot
 from .redline_checks import compare_builds, redline_problems
 from .redline_edits import clause_bumped, clause_moved, edited_answers, library_copy
 
@@ -31,8 +30,9 @@ TOR, DRA, MOU = DocumentKind.TOR, DocumentKind.DRA, DocumentKind.MOU
 
 
 def _pack(answers: Path, out: Path, **options: object) -> BuildResult:
+    """A pack as a build writes it: the documents, with its answers snapshot and document model."""
     result = build(answers, out_dir=out, **options)  # type: ignore[arg-type]
-    snapshot(result, answers.read_text(encoding="utf-8"))
+    assert (out / ".assembler" / "model.json").is_file() and (out / ".assembler" / "answers.yaml").is_file()
     return result
 
 
@@ -170,7 +170,9 @@ def test_redlines_are_byte_identical_with_a_fixed_author_and_the_answers_date(
 
 
 def test_a_folder_built_before_packs_kept_their_model_is_refused_in_one_line(tmp_path: Path) -> None:
-    build(MSECC, out_dir=tmp_path / "old", only=[DRA])  # no snapshot: as a build before the pack manifest
+    build(MSECC, out_dir=tmp_path / "old", only=[DRA])
+    for kept in ("model.json", "answers.yaml"):  # as a folder built before packs kept them
+        (tmp_path / "old" / ".assembler" / kept).unlink()
     with pytest.raises(InputError) as raised:
         load_previous(tmp_path / "old")
     assert len(raised.value.lines()) == 1
