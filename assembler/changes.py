@@ -144,6 +144,20 @@ def _shows(value: Any, text: str) -> bool:
     return len(value) >= 3 and value.casefold() in text.casefold()
 
 
+def _traced(old: Any, new: Any, before: str, after: str) -> bool:
+    """Whether an answer's change shows in a clause's change: its old value went from the text, or its new value
+    came into it (for a list, the items that went or came; for a list reordered, items that show in both)."""
+    if isinstance(old, list) or isinstance(new, list):
+        was, now = (old if isinstance(old, list) else []), (new if isinstance(new, list) else [])
+        gone, came = [x for x in was if x not in now], [x for x in now if x not in was]
+        if not gone and not came:
+            return any(_shows(x, before) for x in was) and any(_shows(x, after) for x in now)
+        return any(_shows(x, before) and not _shows(x, after) for x in gone) or any(
+            _shows(x, after) and not _shows(x, before) for x in came
+        )
+    return (_shows(old, before) and not _shows(old, after)) or (_shows(new, after) and not _shows(new, before))
+
+
 # ----------------------------------------------------------------------------------------------- clauses
 
 
@@ -171,12 +185,7 @@ def _clause_entries(
         cid = change.clause_id
         was, now = old_versions.get(cid), new_versions.get(cid)
         before, after = old_text.get((cid, change.part), ""), new_text.get((cid, change.part), "")
-        reasons = [
-            a
-            for a in answers
-            if (_shows(a["old"], before) and not _shows(a["old"], after))
-            or (_shows(a["new"], after) and not _shows(a["new"], before))
-        ]
+        reasons = [a for a in answers if _traced(a["old"], a["new"], before, after)]
         versions = {"old": was[0], "new": now[0]} if was and now and was[0] != now[0] else None
         entry: dict[str, Any] = {
             "id": cid or None,
@@ -265,7 +274,7 @@ def summary_rows(changes: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             rows.append((doc["kind"], "", doc["status"], why))
             continue
         for clause in doc["clauses"]:
-            reasons = [f"{a['field']}: {_short(a['old'])} → {_short(a['new'])}" for a in clause["answers"]]
+            reasons = [_answer_change(a) for a in clause["answers"]]
             if clause["versions"]:
                 reasons.append(f"version {clause['versions']['old']} → {clause['versions']['new']}")
             label = clause["id"] or clause["part"]
@@ -273,6 +282,16 @@ def summary_rows(changes: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                 label += f" ({clause['part']})"
             rows.append((doc["kind"], label, clause["change"], "; ".join(reasons) or clause.get("note", "")))
     return rows
+
+
+def _answer_change(answer: dict[str, Any]) -> str:
+    """``field: old → new``; for a list, the items that went (−) and came (+)."""
+    old, new = answer["old"], answer["new"]
+    if isinstance(old, list) or isinstance(new, list):
+        was, now = (old if isinstance(old, list) else []), (new if isinstance(new, list) else [])
+        items = [f"−{_short(x)}" for x in was if x not in now] + [f"+{_short(x)}" for x in now if x not in was]
+        return f"{answer['field']}: {', '.join(items) or 'reordered'}"
+    return f"{answer['field']}: {_short(old)} → {_short(new)}"
 
 
 def _short(value: Any) -> str:
