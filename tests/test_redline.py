@@ -6,6 +6,8 @@ The full set of edits over every example, LibreOffice and the OOXML validator ar
 
 from __future__ import annotations
 
+import copy
+import io
 import json
 import re
 import zipfile
@@ -14,8 +16,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from assembler.assembly import BuildResult, build
+from assembler.assembly import BuildResult, build, templates_root
 from assembler.cli import main
+from assembler.docmodel import BlockKind
+from assembler.docx_writer import write_docx
 from assembler.errors import InputError
 from assembler.library import load_library
 from assembler.model import DocumentKind
@@ -60,6 +64,26 @@ def test_accept_all_gives_the_new_draft_and_reject_all_the_old(
     comparison = compare_builds(old, new)
     assert [d.status for d in comparison.documents] == ["changed"]
     assert redline_problems(old, new, comparison, tmp_path) == []
+
+
+def test_a_paragraph_moved_down_a_level_keeps_its_old_numbering_as_a_tracked_change(
+    earlier: BuildResult, tmp_path: Path
+) -> None:
+    old_tor = earlier.documents[0]
+    new_tor = copy.deepcopy(old_tor)
+    block = next(
+        b for b in new_tor.blocks if b.clause_id == "tor.quorum" and b.kind is BlockKind.NUMBERED and not b.anchors
+    )
+    block.level = 3  # 8.2 becomes 8.1.1: a numbering change, not a change of words
+    path = tmp_path / earlier.written[0].name
+    path.write_bytes(write_docx(new_tor, templates_root() / new_tor.definition.template, properties={}, clean=False))
+    old = BuildResult(earlier.answers_path, earlier.out_dir, [old_tor], earlier.written[:1])
+    new = BuildResult(earlier.answers_path, tmp_path, [new_tor], [path])
+    comparison = compare_builds(old, new)
+    assert redline_problems(old, new, comparison, tmp_path) == []
+    assert comparison.documents[0].data is not None
+    xml = zipfile.ZipFile(io.BytesIO(comparison.documents[0].data)).read("word/document.xml")
+    assert xml.count(b"<w:pPrChange ") == 1 and b"<w:ins " not in xml and b"<w:del " not in xml
 
 
 def test_a_quorum_change_names_the_clause_the_answer_and_both_values(earlier: BuildResult, tmp_path: Path) -> None:
