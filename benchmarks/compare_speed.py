@@ -10,6 +10,7 @@ Run: ``python benchmarks/compare_speed.py [--runs N]``
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import statistics
 import subprocess
@@ -37,10 +38,14 @@ def _command() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "assembler"]
 
 
-def _run(arguments: list[str]) -> float:
+def _run(arguments: list[str]) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (user + system) of one cold CLI run: CPU time says the same on a busy machine."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run([*_command(), *arguments], check=True, capture_output=True)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def _edited(folder: Path, name: str, edit: tuple[str, str]) -> Path:
@@ -52,19 +57,18 @@ def _edited(folder: Path, name: str, edit: tuple[str, str]) -> Path:
     return path
 
 
-def paired(answers: Path, previous: Path, folder: Path, runs: int) -> tuple[float, float]:
-    """Median seconds of a plain build and of a ``--compare`` build, run in pairs (alternating which goes first)."""
-    plain, compare = [], []
+def paired(answers: Path, previous: Path, folder: Path, runs: int) -> dict[str, tuple[float, float]]:
+    """Median wall-clock and CPU seconds of a plain build and of a ``--compare`` build, run in pairs (alternating
+    which goes first)."""
+    times: dict[str, list[tuple[float, float]]] = {"plain": [], "compare": []}
     for index in range(runs):
-        first_plain = index % 2 == 0
-        for kind in ("plain", "compare") if first_plain else ("compare", "plain"):
-            if kind == "plain":
-                plain.append(_run(["build", str(answers), "--out", str(folder / "plain")]))
-            else:
-                compare.append(
-                    _run(["build", str(answers), "--out", str(folder / "compare"), "--compare", str(previous)])
-                )
-    return statistics.median(plain), statistics.median(compare)
+        for kind in ("plain", "compare") if index % 2 == 0 else ("compare", "plain"):
+            arguments = ["build", str(answers), "--out", str(folder / kind)]
+            times[kind].append(_run(arguments + (["--compare", str(previous)] if kind == "compare" else [])))
+    return {
+        kind: (statistics.median(t[0] for t in pairs), statistics.median(t[1] for t in pairs))
+        for kind, pairs in times.items()
+    }
 
 
 def main() -> int:
@@ -78,8 +82,12 @@ def main() -> int:
         ratio = 0.0
         for label, edit in (("one answer (board quorum)", QUORUM), ("every document (party added)", PARTY)):
             answers = _edited(folder, label.split()[0], edit)
-            plain, compare = paired(answers, previous, folder, runs)
-            print(f"{label}: plain build {plain:.3f} s, --compare {compare:.3f} s, {compare / plain:.2f}×")
+            t = paired(answers, previous, folder, runs)
+            (plain, plain_cpu), (compare, compare_cpu) = t["plain"], t["compare"]
+            print(
+                f"{label}: plain build {plain:.3f} s ({plain_cpu:.3f} s CPU), --compare {compare:.3f} s "
+                f"({compare_cpu:.3f} s CPU): {compare / plain:.2f}× wall-clock, {compare_cpu / plain_cpu:.2f}× CPU"
+            )
             ratio = ratio or compare / plain
         verdict = "met" if ratio <= TARGET else "NOT met"
         print(f"target: --compare at most {TARGET}× a plain build (one answer changed, median of {runs}): {verdict}")
