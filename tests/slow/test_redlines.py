@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +45,14 @@ def libraries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return {"clause_bumped": load_library(bumped), "clause_moved": load_library(moved)}
 
 
-@pytest.fixture(scope="module")
-def redlines(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where every redline the edits produce is kept, for LibreOffice and the validator."""
-    return tmp_path_factory.mktemp("redlines")
+@dataclass
+class Matrix:
+    """Every example's edits compared with its first build: the problems found, how many edits changed a
+    document, and the folder holding every redline."""
+
+    folder: Path
+    problems: dict[str, list[str]] = field(default_factory=dict)
+    effective: dict[str, int] = field(default_factory=dict)
 
 
 def _edits(example: Path, folder: Path, libraries: dict[str, Any]) -> Iterator[tuple[str, BuildResult]]:
@@ -59,27 +64,39 @@ def _edits(example: Path, folder: Path, libraries: dict[str, Any]) -> Iterator[t
         yield name, build(example, out_dir=folder / name, library=library)
 
 
-@pytest.mark.timeout(900)
+@pytest.fixture(scope="module")
+def matrix(tmp_path_factory: pytest.TempPathFactory, libraries: dict[str, Any]) -> Matrix:
+    """All the redlines, made once for the module (each test of the step reads them; run with ``-n 0``, as
+    .ci/run does, so that they are made once)."""
+    result = Matrix(tmp_path_factory.mktemp("redlines"))
+    for example in EXAMPLES:
+        work = tmp_path_factory.mktemp(example.stem)
+        old = build(example, out_dir=work / "old")
+        problems: list[str] = []
+        effective = 0
+        for name, new in _edits(example, work, libraries):
+            comparison = compare_builds(old, new)
+            (work / f"check-{name}").mkdir()
+            problems += [f"{name}: {p}" for p in redline_problems(old, new, comparison, work / f"check-{name}")]
+            # An edit may change nothing in a pack (reserved matters under an MoU alone): its documents are then
+            # checked to read exactly as before, and it does not count towards the edits required.
+            effective += any(d.status != "unchanged" for d in comparison.documents)
+            for doc in comparison.documents:
+                if doc.data is not None:
+                    (result.folder / f"{example.stem}-{name}-{doc.kind.value}.docx").write_bytes(doc.data)
+        result.problems[example.stem], result.effective[example.stem] = problems, effective
+    return result
+
+
+@pytest.mark.timeout(1200)
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_every_edit_gives_a_redline_that_accepts_to_the_new_and_rejects_to_the_old(
-    example: Path, tmp_path: Path, libraries: dict[str, Any], redlines: Path
+    example: Path, matrix: Matrix
 ) -> None:
-    old = build(example, out_dir=tmp_path / "old")
-    problems: list[str] = []
-    effective = 0
-    for name, new in _edits(example, tmp_path, libraries):
-        comparison = compare_builds(old, new)
-        work = tmp_path / f"work-{name}"
-        work.mkdir()
-        problems += [f"{name}: {p}" for p in redline_problems(old, new, comparison, work)]
-        # An edit may change nothing in a pack (reserved matters under an MoU alone): its documents are then
-        # checked to read exactly as before, and it does not count towards the edits required.
-        effective += any(d.status != "unchanged" for d in comparison.documents)
-        for doc in comparison.documents:
-            if doc.data is not None:
-                (redlines / f"{example.stem}-{name}-{doc.kind.value}.docx").write_bytes(doc.data)
-    assert problems == []
-    assert effective >= MINIMUM_EDITS, f"only {effective} edits changed a document"
+    assert matrix.problems[example.stem] == []
+    assert matrix.effective[example.stem] >= MINIMUM_EDITS, (
+        f"only {matrix.effective[example.stem]} edits changed a document"
+    )
 
 
 def _changed_phrases(path: Path) -> list[str]:
@@ -98,16 +115,15 @@ def _squeezed(text: str) -> str:
 
 
 @pytest.mark.timeout(1500)
-def test_libreoffice_opens_every_redline_and_shows_the_inserted_text(redlines: Path) -> None:
-    files = sorted(redlines.glob("*.docx"))
-    if not files:
-        pytest.skip("run with the redline test above: it writes the redlines")
+def test_libreoffice_opens_every_redline_and_shows_the_inserted_text(matrix: Matrix) -> None:
+    files = sorted(matrix.folder.glob("*.docx"))
+    assert len(files) > 100
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None or shutil.which("pdftotext") is None:
         if os.environ.get("CI"):
             pytest.fail("LibreOffice and pdftotext are needed in CI")
         pytest.skip("LibreOffice or pdftotext is not installed")
-    pdfs = redlines / "pdf"
+    pdfs = matrix.folder / "pdf"
     pdfs.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="assembler-lo-") as profile:
         command = [office, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--convert-to", "pdf"]
@@ -132,14 +148,13 @@ def test_libreoffice_opens_every_redline_and_shows_the_inserted_text(redlines: P
 
 
 @pytest.mark.timeout(900)
-def test_openxml_audit_finds_no_errors_in_the_redlines(redlines: Path) -> None:
+def test_openxml_audit_finds_no_errors_in_the_redlines(matrix: Matrix) -> None:
     from openxml_audit import FileFormat, OpenXmlValidator
 
     from .test_ooxml_valid import _errors
 
-    files = sorted(redlines.glob("*.docx"))
-    if not files:
-        pytest.skip("run with the redline test above: it writes the redlines")
+    files = sorted(matrix.folder.glob("*.docx"))
+    assert len(files) > 100
     validator = OpenXmlValidator(file_format=FileFormat.OFFICE_2019, max_errors=0, security_validation=True)
     errors = [line for path in files for line in _errors(validator, path)]
     assert errors == [], f"{len(errors)} OOXML errors:\n" + "\n".join(errors[:50])
