@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -246,16 +247,28 @@ def library_copy(into: Path) -> Path:
     return into
 
 
-def clause_bumped(library: Path, clause: str = "tor/quorum.clause") -> str:
-    """Bump a clause's version and change its wording; returns the clause id."""
+@dataclass(frozen=True)
+class Bump:
+    clause: str
+    old: str
+    new: str
+
+
+def clause_bumped(library: Path, clause: str = "tor/quorum.clause") -> Bump:
+    """Bump a clause's version and change its wording."""
     path = library / clause
     text = path.read_text(encoding="utf-8")
     version = next(line for line in text.splitlines() if line.startswith("version:"))
-    major, minor = version.split('"')[1].split(".")
-    text = text.replace(version, f'version: "{major}.{int(minor) + 1}"', 1)
-    text = text.replace("may discuss the business", "may discuss any business", 1)
-    path.write_text(text, encoding="utf-8")
-    return next(line for line in text.splitlines() if line.startswith("id:")).split(":", 1)[1].strip()
+    old = version.split('"')[1]
+    major, minor = old.split(".")
+    new = f"{major}.{int(minor) + 1}"
+    changed = text.replace(version, f'version: "{new}"', 1).replace(
+        "may discuss the business", "may discuss any business", 1
+    )
+    assert changed.count("any business") == text.count("any business") + 1, "the clause's wording to change is gone"
+    path.write_text(changed, encoding="utf-8")
+    clause_id = next(line for line in text.splitlines() if line.startswith("id:")).split(":", 1)[1].strip()
+    return Bump(clause_id, old, new)
 
 
 def clause_moved(library: Path, document: str = "compositions.yaml", clause: str = "tor.quorum") -> None:

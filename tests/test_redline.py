@@ -111,7 +111,8 @@ def test_a_quorum_change_names_the_clause_the_answer_and_both_values(earlier: Bu
 
 def test_a_clause_version_bump_is_the_reason_given_and_the_cli_prints_it(earlier: BuildResult, tmp_path: Path) -> None:
     library = library_copy(tmp_path / "library")
-    clause = clause_bumped(library)
+    bump = clause_bumped(library)
+    clause = bump.clause
     out = tmp_path / "new"
     result = CliRunner().invoke(
         main,
@@ -132,11 +133,12 @@ def test_a_clause_version_bump_is_the_reason_given_and_the_cli_prints_it(earlier
     changes = json.loads((out / "assembly-report.json").read_text(encoding="utf-8"))["changes"]
     tor = next(d for d in changes["documents"] if d["kind"] == "tor")
     bumped = [c for c in tor["clauses"] if c["id"] == clause]
-    assert bumped and all(c["versions"] == {"old": "1.1", "new": "1.2"} for c in bumped)
+    assert bumped and all(c["versions"] == {"old": bump.old, "new": bump.new} for c in bumped)
     assert {c["id"] for c in tor["clauses"]} == {clause}, "only the edited clause changed"
     assert changes["answers"] == []
     assert re.search(
-        rf"tor\s+{re.escape(clause)} \(Community Collaborative Board\)\s+changed\s+version 1.1 → 1.2", result.output
+        rf"tor\s+{re.escape(clause)} \(Community Collaborative Board\)\s+changed\s+version {bump.old} → {bump.new}",
+        result.output,
     )
     assert re.search(r"dra\s+unchanged\s+no redline", result.output)
 
