@@ -171,6 +171,16 @@ def test_a_document_switched_off_is_named_and_nothing_is_written_for_it(tmp_path
     assert not any(p.name.endswith("dispute-resolution-annex.docx") for p in new.redlines)
 
 
+def test_clean_copies_are_compared_with_the_clean_pack(tmp_path: Path) -> None:
+    previous = build(MSECC, out_dir=tmp_path / "old", only=[DRA], clean=True)
+    answers = edited_answers(MSECC, "tier_added", tmp_path / "edited.yaml")
+    new = build(answers, out_dir=tmp_path / "new", only=[DRA], clean=True, compare=previous.out_dir)
+    assert new.comparison is not None and [d.status for d in new.comparison.documents] == ["changed"]
+    assert new.redlines == [tmp_path / "new" / "redline" / new.written[0].name]
+    assert redline_problems(previous, new, new.comparison, tmp_path) == []
+    assert b"Drafting note" not in zipfile.ZipFile(new.redlines[0]).read("word/document.xml")
+
+
 def test_an_unchanged_pack_gets_no_redline(earlier: BuildResult, tmp_path: Path) -> None:
     new = build(MSECC, out_dir=tmp_path / "new", only=[TOR, DRA], compare=earlier.out_dir)
     assert new.comparison is not None
