@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from lxml import etree
 
 from assembler.assembly import BuildResult, build, templates_root
 from assembler.cli import main
@@ -84,6 +85,16 @@ def test_a_paragraph_moved_down_a_level_keeps_its_old_numbering_as_a_tracked_cha
     assert comparison.documents[0].data is not None
     xml = zipfile.ZipFile(io.BytesIO(comparison.documents[0].data)).read("word/document.xml")
     assert xml.count(b"<w:pPrChange ") == 1 and b"<w:ins " not in xml and b"<w:del " not in xml
+
+
+def test_the_built_body_is_cut_by_the_writer_s_shape_without_writing_it_again(earlier: BuildResult) -> None:
+    """The fast path: if the writer's shape for a block changes, redlines stay right but write each body again."""
+    from assembler.redline._units import _sliced
+    from assembler.redline._xml import _BODY
+
+    for composed, path in zip(earlier.documents, earlier.written, strict=True):
+        body = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml")).find(_BODY)
+        assert _sliced(composed, body, None, clean=False) is not None, composed.kind
 
 
 def test_a_quorum_change_names_the_clause_the_answer_and_both_values(earlier: BuildResult, tmp_path: Path) -> None:
