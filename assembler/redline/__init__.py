@@ -38,6 +38,7 @@ from ._units import (
     block_sections,
     model_changes,
     model_clause_changes,
+    new_picture,
 )
 from ._xml import _BM_START, _BODY, _NAME, AUTHOR, _element_text
 
@@ -94,12 +95,13 @@ def redline_document(
     taken from the new document otherwise). ``date``: the tracked changes' date (``YYYY-MM-DDTHH:MM:SSZ``)."""
     if not model_changes(old, new):
         return Redline(None, [])
-    old_side = _rendered(old, template, clean=clean)
     parts = _parts(new_docx)
     document = etree.fromstring(parts["word/document.xml"])
     body: Any = document.find(_BODY)
     numbering = etree.fromstring(parts["word/numbering.xml"])
-    new_side = _sliced(new, body, numbering, clean=clean) or _rendered(new, template, clean=clean)
+    picture = new_picture(body)
+    old_side = _rendered(old, template, clean=clean, picture=picture)
+    new_side = _sliced(new, body, numbering, clean=clean) or _rendered(new, template, clean=clean, picture=picture)
     renames = _schedule_renames(old_side.sections, new_side.sections)
     for unit in old_side.units if renames else []:
         unit.group = (renames.get(unit.group[0], unit.group[0]), *unit.group[1:])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
 import functools
 import zipfile
@@ -104,11 +105,36 @@ def _label(composed: ComposedDocument, chunks: list[list[Any]], numbering: Any) 
     return _Side(units, numbering, titles)
 
 
-def _rendered(composed: ComposedDocument, template: Path, *, clean: bool) -> _Side:
-    """The body of ``composed`` as the writer builds it, block by block."""
+_INLINE = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}inline"
+
+
+class _Picture:
+    """Stands in for the document part and the diagram when a draft is written again for its redline: its figure
+    is the new draft's picture (a pack keeps its model, not its pictures), so a redline tracks a figure's caption
+    and never holds a picture the redline's package lacks."""
+
+    png = b""
+    size = (1, 1)
+
+    def __init__(self, inline: Any) -> None:
+        self.inline = inline
+
+    def new_pic_inline(self, *_args: Any) -> Any:
+        return copy.deepcopy(self.inline)
+
+
+def new_picture(body: Any) -> Any | None:
+    """The new draft's picture (its first ``wp:inline``), if it has one."""
+    return next(body.iter(_INLINE), None)
+
+
+def _rendered(composed: ComposedDocument, template: Path, *, clean: bool, picture: Any | None) -> _Side:
+    """The body of ``composed`` as the writer builds it, block by block (``picture``: see ``_Picture``; without
+    one, a figure is left out, as a build without Graphviz leaves it out)."""
     numbering = etree.fromstring(_template_numbering(template))
     container: Any = etree.Element(_BODY, nsmap={"w": W})  # the prefix the built documents use
-    writer = _BodyWriter(container, numbering, composed)
+    stand_in = _Picture(picture) if picture is not None else None
+    writer = _BodyWriter(container, numbering, composed, stand_in, stand_in)  # type: ignore[arg-type]
     chunks: list[list[Any]] = []
     for step in (writer.contents, (lambda: None) if clean else writer.warnings):
         start = len(container)
@@ -121,13 +147,13 @@ def _rendered(composed: ComposedDocument, template: Path, *, clean: bool) -> _Si
     return _label(composed, chunks, numbering)
 
 
-def _shape(composed: ComposedDocument, *, clean: bool) -> list[tuple[str, ...]]:
+def _shape(composed: ComposedDocument, *, clean: bool, figures: bool) -> list[tuple[str, ...]]:
     """The elements the writer makes for each part of the body (contents, notes, each block), by tag."""
     contents = ("p",) * (len(composed.toc) + 2) if composed.toc else ()
     notes = ("p",) * (len(composed.warnings) + 1) if composed.warnings and not clean else ()
+    shapes = {BlockKind.TABLE: ("tbl", "p"), BlockKind.FIGURE: ("p", "p") if figures else ()}
     blocks = [
-        ("tbl", "p") if b.kind is BlockKind.TABLE else ("p",) * bool(b.runs) if b.kind is BlockKind.SCHEDULE else ("p",)
-        for b in composed.blocks
+        ("p",) * bool(b.runs) if b.kind is BlockKind.SCHEDULE else shapes.get(b.kind, ("p",)) for b in composed.blocks
     ]
     return [contents, notes, *blocks]
 
@@ -135,7 +161,7 @@ def _shape(composed: ComposedDocument, *, clean: bool) -> list[tuple[str, ...]]:
 def _sliced(composed: ComposedDocument, body: Any, numbering: Any, *, clean: bool) -> _Side | None:
     """The built body cut into the model's parts by the writer's shape, without writing it again (None if the
     body has another shape: the caller then writes it again)."""
-    shape = _shape(composed, clean=clean)
+    shape = _shape(composed, clean=clean, figures=new_picture(body) is not None)
     children = [c for c in body if c.tag != _SECTPR]
     total = sum(len(s) for s in shape)
     if total > len(children):

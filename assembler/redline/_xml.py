@@ -28,6 +28,7 @@ _INSTR, _DEL_TEXT, _DEL_INSTR = qn("w:instrText"), qn("w:delText"), qn("w:delIns
 
 
 _ID, _NAME = qn("w:id"), qn("w:name")
+_DRAWING = qn("w:drawing")
 
 
 _XML_SPACE = qn("xml:space")
@@ -91,6 +92,9 @@ def _tokens(p: Any) -> list[tuple[tuple[Any, ...], Any]]:
                 rkey = _xml(rpr) if rpr is not None else b""
                 for word in _WORDS.findall("".join(c.text or "" for c in content)):
                     out.append((("t", rkey, word), (rpr, word)))
+                continue
+            if child.find(_DRAWING) is not None:  # the old draft's picture is the new one's (see _units._Picture)
+                out.append((("d",), child))
                 continue
             out.append((("r", _xml(child)), child))
         elif tag == _BM_START:
