@@ -21,6 +21,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .marking import MONTHS
+
 __all__ = ["PROPER_NAMES", "GrammarProblem", "lint_paragraphs", "with_article"]
 
 SKIPPED_STYLES = frozenset(
@@ -78,22 +80,7 @@ PROPER_NAMES = (
     "Stage",
     "Figure",
     # calendar
-    *(
-        [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ]
-    ),
+    *MONTHS,
     *(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]),
 )
 """Proper names a document may use without defining them (statutes, institutions, months)."""

@@ -18,7 +18,7 @@ from .errors import InputError
 from .library import DocumentDef
 from .model import Answers
 
-__all__ = ["Marking", "draft_date", "format_date", "reference"]
+__all__ = ["MONTHS", "Marking", "draft_date", "format_date", "reference"]
 
 UNKNOWN = "[●]"
 
@@ -27,10 +27,10 @@ def format_date(value: dt.date | None) -> str:
     """A date as the drafts write it, in English whatever the locale: "1 May 2025" ([●] when unknown)."""
     if value is None:
         return UNKNOWN
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
-_MONTHS = (
+MONTHS = (
     "January",
     "February",
     "March",
