@@ -27,6 +27,7 @@ from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from .errors import InputError, Problem
 from .model import FORMAT_VERSION, Answers
+from .reading import read_at_most
 
 __all__ = [
     "LoadedAnswers",
@@ -187,15 +188,7 @@ def _read_regular_file(path: Path) -> bytes:
             raise _too_large(path, info.st_size)
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
-        chunks = []
-        remaining = MAX_BYTES + 1  # one byte more than allowed, to notice a file that grew after fstat
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        raw = b"".join(chunks)
+        raw = read_at_most(fd, MAX_BYTES)
         if len(raw) > MAX_BYTES:
             raise _too_large(path, len(raw))
         return raw

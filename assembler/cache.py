@@ -22,6 +22,8 @@ from pathlib import Path
 
 from jinja2.bccache import Bucket, BytecodeCache
 
+from .reading import read_at_most
+
 __all__ = ["AuthenticatedBytecodeCache", "UserCache", "cache_dir", "entry_path", "open_cache"]
 
 _MAGIC = b"assembler-cache-1\n"
@@ -93,16 +95,8 @@ def _read_regular(path: Path, limit: int) -> bytes | None:
             return None
         if _POSIX and info.st_uid != os.getuid():
             return None
-        chunks = []
-        remaining = info.st_size + 1  # one byte more, to notice a file that grows while it is read
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        data = b"".join(chunks)
-        return data if len(data) <= limit else None
+        data = read_at_most(fd, info.st_size)  # a file that grows while it is read is longer than it said
+        return data if len(data) <= min(info.st_size, limit) else None
     except OSError:
         return None
     finally:
