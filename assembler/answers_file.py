@@ -26,6 +26,7 @@ from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEv
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from .errors import InputError, Problem
+from .migrate import migrate, notice
 from .model import FORMAT_VERSION, Answers
 from .reading import read_at_most
 
@@ -34,6 +35,7 @@ __all__ = [
     "answers_data",
     "dump_answers",
     "load_answers",
+    "migrate_file",
     "parse_answers",
     "parse_document",
     "plain_data",
@@ -97,6 +99,7 @@ class LoadedAnswers:
     text: str
     path: Path
     name: str = "<answers>"
+    notice: str | None = None  # one line when the file was in an older answers format (read migrated)
     _document: CommentedMap | None = field(default=None, repr=False)
 
     @property
@@ -129,12 +132,15 @@ def parse_answers(text: str, *, name: str = "<answers>", path: Path | None = Non
     pure-Python parse. The comment-keeping tree is only made when the answers are saved.
     """
     node = _compose(text, name)
-    data = _construct(node, name)
+    data = plain_data(_construct(node, name))
+    version, changes = migrate(data, name)
     try:
-        answers = Answers.model_validate(plain_data(data))
+        answers = Answers.model_validate(data)
     except ValidationError as exc:
         raise InputError(problems=list(validation_problems(exc, node, name))) from None
-    return LoadedAnswers(answers=answers, text=text, path=path or Path(name), name=name)
+    return LoadedAnswers(
+        answers=answers, text=text, path=path or Path(name), name=name, notice=notice(name, version, changes)
+    )
 
 
 def _fast_yaml() -> YAML:
@@ -315,7 +321,7 @@ def _not_a_mapping(name: str) -> InputError:
     return InputError.single(
         path=name,
         what="the top level is not a mapping of keys to answers",
-        fix="start the file with `format_version: 1`",
+        fix=f"start the file with `format_version: {FORMAT_VERSION}`",
     )
 
 
@@ -552,6 +558,23 @@ def dump_answers(answers: Answers, document: CommentedMap | None = None) -> str:
 def save_answers(answers: Answers, path: Path | str, document: CommentedMap | None = None) -> None:
     """Write answers atomically: a crash leaves either the old file or the new one, never half of one."""
     write_atomic(Path(path), dump_answers(answers, document).encode("utf-8"))
+
+
+def migrate_file(path: Path | str) -> str:
+    """Rewrite an answers file in the current format, comments and order kept, after checking that the migrated
+    answers load (a file that would not is left as it was). Returns what was done, in one line."""
+    path = Path(path)
+    text = read_text(path)
+    document = parse_document(text, str(path))
+    version, changes = migrate(document, str(path))
+    if version == FORMAT_VERSION:
+        return f"{path} is already in answers format {FORMAT_VERSION}; nothing to do"
+    stream = io.StringIO()
+    round_trip_yaml().dump(document, stream)
+    parse_answers(stream.getvalue(), name=str(path), path=path)  # refuse to write what would not load
+    write_atomic(path, stream.getvalue().encode("utf-8"))
+    done = f" ({'; '.join(changes)})" if changes else ""
+    return f"{path}: migrated from answers format {version} to {FORMAT_VERSION}{done}"
 
 
 def write_atomic(path: Path, data: bytes) -> None:

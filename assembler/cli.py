@@ -92,6 +92,8 @@ def check(answers: Path, fmt: str) -> None:
     from .rules import errors_in
 
     loaded = load_answers(answers)
+    if loaded.notice:
+        click.echo(loaded.notice, err=True)
     findings = run_rules(loaded.answers)
     if fmt == "json":
         click.echo(json.dumps({"file": str(answers), "findings": [f.as_dict() for f in findings]}, indent=2))
@@ -130,6 +132,7 @@ def build(
     previous: Path | None,
 ) -> None:
     """Build the Word documents for an answers file (exit 1 if the governance rules find errors)."""
+    from .answers_file import load_answers
     from .assembly import FindingsError, parse_only
     from .assembly import build as run_build
     from .library import load_library
@@ -137,9 +140,13 @@ def build(
 
     kinds = parse_only(only)
     library = load_library(library_dir) if library_dir is not None else None
+    loaded = load_answers(answers)
+    if loaded.notice:
+        click.echo(loaded.notice, err=True)
     try:
         result = run_build(
             answers,
+            loaded=loaded,
             out_dir=out_dir,
             only=kinds,
             clean=clean,
@@ -173,6 +180,17 @@ def build(
         for path in result.redlines:
             click.echo(f"wrote {path}")
         print_changes(result.comparison.report(), title=f"Changes since {result.comparison.previous}")
+
+
+@main.command("migrate")
+@click.argument("answers", type=click.Path(path_type=Path))
+@handle_errors
+def migrate_command(answers: Path) -> None:
+    """Rewrite an answers file in the current answers format, keeping its comments (exit 2 if it cannot)."""
+    from .answers_file import migrate_file
+
+    message = migrate_file(answers)
+    click.echo(message)
 
 
 def print_changes(changes: dict[str, Any], *, title: str) -> None:

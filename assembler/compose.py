@@ -202,7 +202,9 @@ def compose_document(
         blocks.append(Block(BlockKind.SCHEDULE, section=""))
         add(doc.execution, "")
 
-    defined = _expand_definitions(blocks, terms, library, doc, env, context, placeholders)
+    shown = _shown_terms(library, context)
+    defined = _expand_definitions(blocks, terms, library, doc, env, context, placeholders, shown)
+    _show_terms(blocks, shown)
     agree_lists(blocks, proper=[*context["facts"].proper_names, *PROPER_NAMES])
     agree_counts(blocks)
     if clean:
@@ -364,8 +366,10 @@ def _expand_definitions(
     env: ImmutableSandboxedEnvironment,
     context: dict[str, Any],
     placeholders: list[str],
+    shown: dict[str, str],
 ) -> list[str]:
-    """Replace the DEFINITIONS marker by the terms the document uses (and those their definitions use)."""
+    """Replace the DEFINITIONS marker by the terms the document uses (and those their definitions use), in the
+    order of the names the document shows them by."""
     kind = DocumentKind(doc.kind)
     rendered: dict[str, list[Run]] = {}
     pending = sorted(used)
@@ -395,16 +399,50 @@ def _expand_definitions(
         rendered[term] = markup.parse_inline(text, parsed)
         placeholders.extend(parsed.placeholders)
         pending.extend(t for t in parsed.terms if t not in rendered)
-    ordered = sorted(rendered, key=str.casefold)
+    ordered = sorted(rendered, key=lambda t: (shown.get(t) or t).casefold())
     marker = next((i for i, b in enumerate(blocks) if b.kind is BlockKind.DEFINITION and not b.term), None)
     if marker is None:
         return ordered
     level = blocks[marker].level
     clause_id = blocks[marker].clause_id
-    entries = [Block(BlockKind.DEFINITION, rendered[t], level=level, term=t, clause_id=clause_id) for t in ordered]
+    entries = [
+        Block(BlockKind.DEFINITION, rendered[t], level=level, term=shown.get(t, t), clause_id=clause_id)
+        for t in ordered
+    ]
     agree_definitions(entries)
     blocks[marker : marker + 1] = entries
     return ordered
+
+
+def _shown_terms(library: Library, context: dict[str, Any]) -> dict[str, str]:
+    """How the documents name each term whose definition says ``shown_as``: the fact it names (the collaborative
+    by its short name)."""
+    shown: dict[str, str] = {}
+    for key, term in library.terms.items():
+        if term.shown_as is not None:
+            value: Any = context
+            for part in term.shown_as.split("."):
+                value = value[part] if isinstance(value, dict) else getattr(value, part)
+            shown[key] = str(value)
+    return shown
+
+
+def _show_terms(blocks: list[Block], shown: dict[str, str]) -> None:
+    """Write each term by its shown name wherever a clause wrote the term itself (not a form of it of its own)."""
+    if not shown:
+        return
+    for block in blocks:
+        block.runs = _shown_runs(block.runs, shown)
+        block.rows = [[_shown_runs(cell, shown) for cell in row] for row in block.rows]
+
+
+def _shown_runs(runs: list[Run], shown: dict[str, str]) -> list[Run]:
+    return [
+        Run(RunKind.TERM, shown[r.value], r.value)
+        if r.kind is RunKind.TERM and r.text == r.value and r.value in shown
+        else r
+        for r in runs
+    ]
 
 
 def _cover(answers: Answers, doc: DocumentDef, context: dict[str, Any], marking: Marking) -> dict[str, Any]:

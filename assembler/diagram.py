@@ -89,7 +89,7 @@ def _seats(body: BodyFacts) -> list[str]:
     by_party: dict[str, list[str]] = {}
     for m in body.members:
         role = m.role if m.votes else f"{m.role} (no vote)"
-        by_party.setdefault(m.party, []).append(role)
+        by_party.setdefault(m.party or "Independent", []).append(role)
     return [
         f"<B>{_esc(party)}</B>: " + _wrap(", ".join(roles), 40).removesuffix('<BR ALIGN="LEFT"/>')
         for party, roles in by_party.items()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from functools import cached_property
@@ -20,6 +21,7 @@ from .model import (
     Answers,
     Body,
     BodyKind,
+    BodyNature,
     ChairMethod,
     CostMethod,
     CostSplit,
@@ -28,6 +30,7 @@ from .model import (
     DocumentKind,
     FinalForum,
     Frequency,
+    Funder,
     LegalForm,
     Party,
     PartyKind,
@@ -35,6 +38,9 @@ from .model import (
     PlacedDocumentChoice,
     Placement,
     ReservedMechanism,
+    Significance,
+    Status,
+    VoteBy,
 )
 
 __all__ = [
@@ -42,11 +48,14 @@ __all__ = [
     "COMMISSIONER_KINDS",
     "COMPANY_KINDS",
     "CONTRACTUAL_FORMS",
+    "FORM_NATURE",
+    "JOINT_NATURES",
     "MAJORITY_RULES",
     "NHS_RELEVANT_BODIES",
     "PLACEABLE",
     "SENTENCE_ENUMS",
     "STATUTORY_FORMS",
+    "STATUTORY_NATURES",
     "BodyFacts",
     "Facts",
     "Location",
@@ -89,6 +98,21 @@ CONTRACTUAL_FORMS = frozenset({LegalForm.CJV, LegalForm.LEAD_PROVIDER})
 PLACEABLE = (DocumentKind.TOR, DocumentKind.SOD, DocumentKind.DRA)
 """Documents whose provisions may be set out in the agreement's schedules, on their own, or both."""
 
+FORM_NATURE: dict[LegalForm, BodyNature] = {
+    LegalForm.MOU_ONLY: BodyNature.ADVISORY,
+    LegalForm.CJV: BodyNature.CONTRACTUAL_BOARD,
+    LegalForm.LEAD_PROVIDER: BodyNature.CONTRACTUAL_BOARD,
+    LegalForm.COMMITTEES_IN_COMMON: BodyNature.COMMITTEES_IN_COMMON,
+    LegalForm.JOINT_COMMITTEE: BodyNature.JOINT_COMMITTEE,
+}
+"""What a deciding body is in law when the answers do not say: what the collaborative's legal form makes it."""
+
+STATUTORY_NATURES = frozenset({BodyNature.COMMITTEES_IN_COMMON, BodyNature.JOINT_COMMITTEE, BodyNature.ICB_COMMITTEE})
+"""Bodies through which NHS bodies exercise statutory functions (jointly, in common, or as the ICB's committee)."""
+
+JOINT_NATURES = frozenset({BodyNature.COMMITTEES_IN_COMMON, BodyNature.JOINT_COMMITTEE})
+"""Bodies on which only NHS relevant bodies may vote (rule R1): functions are exercised jointly or in common."""
+
 MAJORITY_RULES = frozenset({DecisionRule.SIMPLE_MAJORITY, DecisionRule.QUALIFIED_MAJORITY, DecisionRule.WEIGHTED})
 """Voting rules under which a party can be outvoted."""
 
@@ -106,6 +130,12 @@ _SENTENCES: dict[StrEnum, str] = {
     BodyKind.OPERATIONAL_GROUP: "operational group",
     BodyKind.LEADERSHIP_TEAM: "leadership team",
     BodyKind.REFERENCE_GROUP: "reference group",
+    BodyNature.CONTRACTUAL_BOARD: "a contractual board",
+    BodyNature.COMMITTEES_IN_COMMON: "committees in common",
+    BodyNature.JOINT_COMMITTEE: "a joint committee under section 65Z6 of the National Health Service Act 2006",
+    BodyNature.ICB_COMMITTEE: "a committee of the integrated care board",
+    BodyNature.LEAD_PROVIDER_COMMITTEE: "a committee of the lead provider",
+    BodyNature.ADVISORY: "an advisory group",
     DecisionRule.CONSENSUS: "consensus",
     DecisionRule.UNANIMOUS: "unanimity",
     DecisionRule.SIMPLE_MAJORITY: "simple majority",
@@ -135,9 +165,13 @@ SENTENCE_ENUMS: tuple[type[StrEnum], ...] = (
     PartyRole,
     LegalForm,
     BodyKind,
+    BodyNature,
     ChairMethod,
     DecisionRule,
     ReservedMechanism,
+    Status,
+    VoteBy,
+    Significance,
     Frequency,
     CostMethod,
     CostSplit,
@@ -270,7 +304,7 @@ class MemberFacts:
     """One seat on a body, and whether it really votes once the law is applied."""
 
     index: int
-    party: str
+    party: str | None  # None for an independent member, who represents no party
     role: str
     voting: bool  # as answered
     votes: bool  # as drafted: answered voting, and not barred by rule R1 or R2
@@ -304,10 +338,28 @@ class BodyFacts:
     majority: bool  # a vote can outvote a party
     weights_total: int
     observers: tuple[str, ...]  # full names of observer parties that may attend (top body only)
+    nature: BodyNature  # what the body is in law: as answered, else what the legal form makes it
+    nature_sentence: str  # "a joint committee under section 65Z6 ..."
+    nature_answered: bool
+    status: Status
+    takes_effect: str | None  # the condition's wording, for a body subject to one
+    by_party: bool  # each party has one vote, cast as its members present agree
+    independent_chair: str | None  # the role of the independent member who chairs, where there is one
+    icb: str | None  # the short name of the ICB whose committee it is, or that delegates to it
 
     @property
     def has_voters(self) -> bool:
         return bool(self.voting_parties)
+
+    @property
+    def independents(self) -> tuple[MemberFacts, ...]:
+        """Members who represent no party (an independent chair or member)."""
+        return tuple(m for m in self.members if m.party is None)
+
+    @property
+    def seat_name(self) -> str:
+        """How the body's voting seats are counted in a sentence: votes by party or by member."""
+        return "Party" if self.by_party else "Voting Member"
 
 
 @dataclass
@@ -519,6 +571,14 @@ class Facts:
         return tuple(d for d in self.answers.delegations if d.to_body is not None)
 
     @cached_property
+    def delegations_nature(self) -> str:
+        """What the bodies the parties delegate to are in law: one nature's value, "mixed", or "" for none."""
+        natures = {b.nature for b in self.bodies if b.delegations}
+        if not natures:
+            return ""
+        return natures.pop().value if len(natures) == 1 else "mixed"
+
+    @cached_property
     def officer_delegations(self) -> tuple[Delegation, ...]:
         return tuple(d for d in self.answers.delegations if d.to_body is None)
 
@@ -546,19 +606,41 @@ class Facts:
             return board.secretariat
         return self.host.short_name if self.host else None
 
-    def _body_facts(self, index: int, b: Body) -> BodyFacts:
+    def nature_of(self, b: Body) -> BodyNature:
+        """What a body is in law: as answered; else, for a body that decides (the top body, any board, or a body
+        a party delegates to), what the legal form makes it; else an advisory group."""
+        if b.nature is not None:
+            return b.nature
         deciding = b.parent is None or b.kind is BodyKind.BOARD or b.id in self.delegation_targets
-        statutory = deciding and self.statutory_form
-        in_common = statutory and self.form is LegalForm.COMMITTEES_IN_COMMON
+        return FORM_NATURE[self.form] if deciding else BodyNature.ADVISORY
+
+    def _body_facts(self, index: int, b: Body) -> BodyFacts:
+        nature = self.nature_of(b)
+        default_deciding = b.parent is None or b.kind is BodyKind.BOARD or b.id in self.delegation_targets
+        deciding = nature is not BodyNature.ADVISORY or (b.nature is None and default_deciding)
+        statutory = deciding and nature in STATUTORY_NATURES
+        in_common = statutory and nature is BodyNature.COMMITTEES_IN_COMMON
+        joint = statutory and nature in JOINT_NATURES
         members = tuple(
-            self._member_facts(i, m.party, m.role, m.voting, m.board_director, statutory, in_common)
+            self._member_facts(i, m.party, m.role, m.voting, m.board_director, joint, in_common)
             for i, m in enumerate(b.members)
         )
-        voting_parties = _unique(m.party for m in members if m.votes)
+        voting_parties = _unique(m.party for m in members if m.votes and m.party is not None)
         delegations = tuple(i for i, d in enumerate(self.answers.delegations) if d.to_body == b.id)
         delegating = {self.answers.delegations[i].from_party for i in delegations}
         weights = b.voting.weights or {}
         seated = {m.party for m in b.members}
+        independents = [m for m in b.members if m.party is None]
+        chair = None
+        if b.chair.method is ChairMethod.INDEPENDENT and independents:
+            chair = next((m.role for m in independents if "chair" in m.role.lower()), independents[0].role)
+        icbs = [
+            d.from_party
+            for i in delegations
+            if (p := self.party((d := self.answers.delegations[i]).from_party)) and p.kind is PartyKind.ICB
+        ]
+        if not icbs and nature is BodyNature.ICB_COMMITTEE:
+            icbs = [p.short_name for p in self.answers.parties if p.kind is PartyKind.ICB]
         return BodyFacts(
             index=index,
             id=b.id,
@@ -573,25 +655,84 @@ class Facts:
             in_common=in_common,
             members=members,
             voting_parties=voting_parties,
-            barred_parties=_unique(m.party for m in members if m.barred),
+            barred_parties=_unique(m.party for m in members if m.barred and m.party is not None),
             non_directors=tuple(f"{m.role} of {m.party}" for m in members if m.non_director),
-            show_director=statutory or any(m.board_director is not None for m in b.members),
+            show_director=joint or any(m.board_director is not None for m in b.members),
             delegations=delegations,
             undelegated_voters=tuple(p for p in voting_parties if p not in delegating),
             majority=b.voting.rule in MAJORITY_RULES,
             weights_total=sum(weights.get(p, 0) for p in voting_parties),
             observers=tuple(p.name for p in self.observers if p.short_name not in seated) if b.parent is None else (),
+            nature=nature,
+            nature_sentence=sentence(nature),
+            nature_answered=b.nature is not None,
+            status=b.status,
+            takes_effect=b.takes_effect,
+            by_party=b.voting.by is VoteBy.PARTY,
+            independent_chair=chair,
+            icb=icbs[0] if icbs else None,
         )
 
     def _member_facts(
-        self, index: int, party: str, role: str, voting: bool, director: bool | None, statutory: bool, in_common: bool
+        self,
+        index: int,
+        party: str | None,
+        role: str,
+        voting: bool,
+        director: bool | None,
+        joint: bool,
+        in_common: bool,
     ) -> MemberFacts:
-        p = self.party(party)
-        barred = voting and statutory and p is not None and not is_nhs_relevant(p)
+        """``joint``: the body exercises NHS functions jointly or in common, so only NHS relevant bodies vote (and,
+        in common, an independent member sits on no party's committee and cannot vote)."""
+        p = self.party(party) if party is not None else None
+        barred = voting and joint and ((p is not None and not is_nhs_relevant(p)) or (party is None and in_common))
         non_director = in_common and p is not None and p.kind is PartyKind.NHS_FOUNDATION_TRUST and director is not True
         return MemberFacts(
             index, party, role, voting, voting and not barred and not non_director, barred, non_director, director
         )
+
+    # -- money and approvals
+
+    @cached_property
+    def funders(self) -> tuple[Funder, ...]:
+        """Those that help meet the shared costs without being parties (the ICB meeting 60%, say)."""
+        return tuple(self.answers.finance.cost_sharing.funders)
+
+    @cached_property
+    def cost_shares_total(self) -> Decimal | None:
+        """The parties' and funders' percentage shares added up, where the parties' shares are answered."""
+        shares = self.answers.finance.cost_sharing.shares
+        if shares is None:
+            return None
+        return sum(shares.values(), Decimal(0)) + sum((f.share for f in self.funders if f.share), Decimal(0))
+
+    def significance(self, party: Party) -> Significance | None:
+        """Whether entering the arrangements is a significant transaction for a foundation trust (NHS Act 2006
+        s51A): as answered; None for any other party."""
+        if party.kind is not PartyKind.NHS_FOUNDATION_TRUST:
+            return None
+        return party.significant_transaction or Significance.NOT_YET_KNOWN
+
+    @cached_property
+    def governors_must_approve(self) -> tuple[Party, ...]:
+        """Foundation trusts whose governors must approve, because the arrangements bind and are a significant
+        transaction for them."""
+        if not self.binding:
+            return ()
+        return tuple(p for p in self.foundation_trusts if self.significance(p) is Significance.YES)
+
+    @cached_property
+    def governors_unknown(self) -> tuple[Party, ...]:
+        """Foundation trusts, in a binding arrangement, for which no one has yet said whether it is significant."""
+        if not self.binding:
+            return ()
+        return tuple(p for p in self.foundation_trusts if self.significance(p) is Significance.NOT_YET_KNOWN)
+
+    @property
+    def collaborative_term(self) -> str:
+        """The defined term for the collaborative in every document: its short name, else "Collaborative"."""
+        return self.answers.collaborative.short_name or "Collaborative"
 
     @property
     def party_reserved_covers_accounts(self) -> bool:

@@ -95,6 +95,12 @@ class TermDef(_Strict):
 
     definition: str = Field(min_length=1)
     by_document: dict[DocumentKind, str] = Field(default_factory=dict)
+    shown_as: str | None = Field(
+        default=None,
+        description="A fact naming the term in the documents instead of its key (``collaborative_term``: the "
+        "collaborative's short name); clauses still write [[Key]].",
+        pattern=r"^[a-z_][a-z0-9_.]*$",
+    )
 
     def for_document(self, kind: DocumentKind) -> str:
         return self.by_document.get(kind, self.definition)

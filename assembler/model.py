@@ -27,7 +27,8 @@ from pydantic import (
     model_validator,
 )
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""The answers format this tool writes; older files are migrated when read (:mod:`assembler.migrate`)."""
 
 _NOT_IN_DOCUMENTS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -175,6 +176,32 @@ class BodyKind(StrEnum):
     OPERATIONAL_GROUP = "operational_group"
     LEADERSHIP_TEAM = "leadership_team"
     REFERENCE_GROUP = "reference_group"
+
+
+class BodyNature(StrEnum):
+    CONTRACTUAL_BOARD = "contractual_board"
+    COMMITTEES_IN_COMMON = "committees_in_common"
+    JOINT_COMMITTEE = "joint_committee"
+    ICB_COMMITTEE = "icb_committee"
+    LEAD_PROVIDER_COMMITTEE = "lead_provider_committee"
+    ADVISORY = "advisory"
+
+
+class Status(StrEnum):
+    IN_FORCE = "in_force"
+    PROPOSED = "proposed"
+    CONDITIONAL = "conditional"
+
+
+class VoteBy(StrEnum):
+    MEMBER = "member"
+    PARTY = "party"
+
+
+class Significance(StrEnum):
+    YES = "yes"
+    NO = "no"
+    NOT_YET_KNOWN = "not_yet_known"
 
 
 class ChairMethod(StrEnum):
@@ -348,6 +375,57 @@ CHOICE_HELP: ChoiceHelp = ChoiceHelp(
         ),
         (BodyKind.LEADERSHIP_TEAM, "Leadership team", "An executive team led by a lead director."),
         (BodyKind.REFERENCE_GROUP, "Reference group", "An advisory group, e.g. a clinical reference group."),
+        (
+            BodyNature.CONTRACTUAL_BOARD,
+            "Contractual board",
+            "Set up by the collaboration agreement; not a committee of any party. Each party authorises its members "
+            "to decide for it within limits, and the decisions bind by contract. Any kind of party may vote.",
+        ),
+        (
+            BodyNature.COMMITTEES_IN_COMMON,
+            "Committees in common",
+            "Each NHS body's own committee, meeting together with the others; each decides only for its own body. "
+            "Only NHS bodies (for a foundation trust, only its directors) may be voting members.",
+        ),
+        (
+            BodyNature.JOINT_COMMITTEE,
+            "Joint committee (NHS Act 2006 s65Z6)",
+            "One committee through which NHS bodies exercise functions jointly, and which may receive functions "
+            "an ICB or NHS England delegates. Only NHS bodies may vote.",
+        ),
+        (
+            BodyNature.ICB_COMMITTEE,
+            "A committee of the ICB",
+            "A committee or sub-committee of the integrated care board, exercising ICB functions it delegates under "
+            "its constitution; others may sit on it as the constitution allows.",
+        ),
+        (
+            BodyNature.LEAD_PROVIDER_COMMITTEE,
+            "A committee of the lead provider",
+            "A committee of the lead provider, which holds the contract with the commissioner; the other parties "
+            "advise it and take part, but the lead provider decides.",
+        ),
+        (
+            BodyNature.ADVISORY,
+            "Advisory group",
+            "Advises and makes recommendations; decides nothing and binds no one.",
+        ),
+        (Status.IN_FORCE, "In force", "Set up and working from the start of the arrangements."),
+        (Status.PROPOSED, "Proposed", "Intended but not yet agreed: drafted as what the parties intend to set up."),
+        (
+            Status.CONDITIONAL,
+            "Subject to a condition",
+            "Takes effect only when something else happens, e.g. when the ICB's delegation takes effect.",
+        ),
+        (VoteBy.MEMBER, "Each voting member", "Every voting member present has a vote."),
+        (
+            VoteBy.PARTY,
+            "Each party",
+            "Each party has one vote however many members it sends, cast as its members present agree.",
+        ),
+        (Significance.YES, "Yes", "The governors must approve it by a majority of those voting (NHS Act 2006 s51A)."),
+        (Significance.NO, "No", "Below the thresholds the trust's constitution sets for a significant transaction."),
+        (Significance.NOT_YET_KNOWN, "Not yet known", "The drafts then leave the governors' approval as a condition."),
         (
             ChairMethod.ROTATING,
             "Rotating between parties",
@@ -542,14 +620,35 @@ class Party(Strict):
         **ask("What is its company number?", "For a CIC or company only (Companies House).", when="company_like"),
     )
     signatory: Signatory = Field(default_factory=Signatory, **ask("Signatory", "Who signs for the party."))
+    significant_transaction: Significance | None = Field(
+        default=None,
+        **ask(
+            "Is entering these arrangements a significant transaction for this foundation trust?",
+            "Its constitution defines a significant transaction (NHS Act 2006 s51A); if it is one, more than half of "
+            "the governors voting must approve before the trust enters into it. Unknown drafts the governors' "
+            "approval as a condition to be confirmed.",
+            when="foundation_trust",
+        ),
+    )
 
     @property
     def is_company_like(self) -> bool:
         return self.kind in COMPANY_KINDS
 
+    @property
+    def is_foundation_trust(self) -> bool:
+        return self.kind is PartyKind.NHS_FOUNDATION_TRUST
+
 
 class Member(Strict):
-    party: Ref = Field(**ask("Which party does this member represent?", "A party's short name."))
+    party: Ref | None = Field(
+        default=None,
+        **ask(
+            "Which party does this member represent?",
+            "A party's short name; none for an independent member, such as an independent chair, who represents "
+            "no party.",
+        ),
+    )
     role: Text = Field(**ask("What is the member's role?", "The post, e.g. Chief Executive; not a person's name."))
     voting: bool = Field(default=True, **ask("Does this member vote?", "Non-voting members attend and speak."))
     board_director: bool | None = Field(
@@ -650,7 +749,14 @@ class Voting(Strict):
             "Consensus is most common; voting rules need protection for the parties that are outvoted.",
         ),
     )
-    threshold_percent: Share | None = Field(
+    by: VoteBy = Field(
+        default=VoteBy.MEMBER,
+        **ask(
+            "Who holds the votes: each voting member, or each party?",
+            "By party, each party has one vote however many members it sends, cast as its members present agree.",
+        ),
+    )
+    threshold: Share | None = Field(
         default=None,
         **ask(
             "What share of the votes is needed?",
@@ -667,12 +773,37 @@ class Voting(Strict):
     )
 
 
+_STATUS_HELP = (
+    "In force from the start; proposed (intended, not yet agreed); or subject to a condition, such as the ICB's "
+    "delegation taking effect."
+)
+
+
 class Body(Strict):
     id: Ident = Field(**ask("What id will answers use for this body?", "Lower case, e.g. board or jog."))
     name: Text = Field(**ask("What is the body called?", "E.g. Community Collaborative Board."))
     kind: BodyKind = Field(
         default=BodyKind.BOARD,
         **ask("What kind of body is it?", "The collaborative's board, or a group that reports to another body."),
+    )
+    nature: BodyNature | None = Field(
+        default=None,
+        **ask(
+            "What is this body in law?",
+            "Unknown follows the legal form for a body that decides (a contractual board under a contractual joint "
+            "venture, for example) and makes any other body advisory. A collaborative may combine them: committees "
+            "in common at the top with a joint committee beneath, say.",
+        ),
+    )
+    status: Status = Field(default=Status.IN_FORCE, **ask("Is the body in place?", _STATUS_HELP))
+    takes_effect: Text | None = Field(
+        default=None,
+        **ask(
+            "From when does it take effect?",
+            "Complete the sentence 'with effect from the date on which ...', e.g. the ICB's delegation to it takes "
+            "effect.",
+            when="conditional",
+        ),
     )
     parent: Ident | None = Field(default=None, **ask("Which body does it report to?", "None for the top body."))
     purpose: Text | None = Field(
@@ -762,6 +893,15 @@ class Delegation(Strict):
     )
     legal_basis: Text | None = Field(default=None, **ask("On what legal basis?", "E.g. the party's standing orders."))
     financial_limit: Money | None = Field(default=None, **ask("Up to what financial limit (£)?", "Unknown is fine."))
+    status: Status = Field(default=Status.IN_FORCE, **ask("Is the delegation in force?", _STATUS_HELP))
+    takes_effect: Text | None = Field(
+        default=None,
+        **ask(
+            "From when does it take effect?",
+            "Complete the sentence 'with effect from the date on which ...', e.g. the ICB's board approves it.",
+            when="conditional",
+        ),
+    )
 
     @property
     def is_to_officer(self) -> bool:
@@ -775,6 +915,29 @@ class Delegation(Strict):
         return self
 
 
+class Funder(Strict):
+    name: Text = Field(
+        **ask("Who is the funder?", "Its full name, e.g. NHS Mid and South Essex Integrated Care Board.")
+    )
+    short_name: Label | None = Field(
+        default=None, **ask("What short name will the documents use for it?", "E.g. the ICB. Unknown is fine.")
+    )
+    share: Percent | None = Field(
+        default=None,
+        **ask("What percentage of the shared costs does it meet?", "Leave unknown if it pays a fixed sum instead."),
+    )
+    amount: Money | None = Field(
+        default=None,
+        **ask("What fixed sum does it pay each year (£)?", "Leave unknown if it meets a percentage instead."),
+    )
+
+    @model_validator(mode="after")
+    def _share_or_sum(self) -> Funder:
+        if self.share is not None and self.amount is not None:
+            raise ValueError("give a funder either a share or a fixed sum, not both")
+        return self
+
+
 class CostSharing(Strict):
     method: CostMethod | None = Field(
         default=None,
@@ -785,7 +948,20 @@ class CostSharing(Strict):
         ),
     )
     shares: dict[Ref, Percent] | None = Field(
-        default=None, **ask("What percentage does each party pay?", "Must total 100.", when="fixed_shares")
+        default=None,
+        **ask(
+            "What percentage does each party pay?",
+            "With the funders' percentages, must total 100 (of the costs left after any funder's fixed sum).",
+            when="fixed_shares",
+        ),
+    )
+    funders: list[Funder] = Field(
+        default_factory=list,
+        **ask(
+            "Does anyone that is not a party help to meet the shared costs?",
+            "E.g. the ICB meeting 60% of the core team's costs. A funder pays its share without becoming a party "
+            "or a member.",
+        ),
     )
 
 

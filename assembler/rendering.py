@@ -35,6 +35,7 @@ from .cache import AuthenticatedBytecodeCache, open_cache
 from .errors import ClauseRenderError, LibraryError, MarkupError, Problem
 from .facts import (
     COMPANY_KINDS,
+    JOINT_NATURES,
     PLACEABLE,
     SENTENCE_ENUMS,
     BodyFacts,
@@ -113,8 +114,10 @@ def answers_context(
     facts = facts_of(answers)
     dumped = answers.model_dump(mode="python")
     context: dict[str, Any] = {key: _data(value, key) for key, value in dumped.items()}
+    for index, data in enumerate(context["delegations"]):
+        data["index"] = index  # where it is in the answers, for a placeholder's field path
     for party, data in zip(answers.parties, context["parties"], strict=True):
-        data.update(_party_facts(party))
+        data.update(_party_facts(party, facts))
     by_name: dict[str, Any] = {}
     for data in context["parties"]:
         by_name.setdefault(data["short_name"], data)
@@ -129,6 +132,11 @@ def answers_context(
 
     context.update(
         facts=facts,
+        collaborative_term=facts.collaborative_term,
+        delegations_nature=facts.delegations_nature,
+        funders=context["finance"]["cost_sharing"]["funders"],
+        governors_must_approve=parties(facts.governors_must_approve),
+        governors_unknown=parties(facts.governors_unknown),
         form=_form_context(facts),
         voice={"shall": facts.shall},
         members=parties(facts.members),
@@ -218,12 +226,13 @@ class PartyGroup(list[Any]):
         return [p["name"] for p in self]
 
 
-def _party_facts(party: Party) -> dict[str, Any]:
+def _party_facts(party: Party, facts: Facts) -> dict[str, Any]:
     return {
         "is_member": is_member(party),
         "nhs_relevant": is_nhs_relevant(party),
         "company_like": party.kind in COMPANY_KINDS,
         "kind_sentence": sentence(party.kind),
+        "significance": significance.value if (significance := facts.significance(party)) else "",
     }
 
 
@@ -232,8 +241,18 @@ def _body_facts(
 ) -> dict[str, Any]:
     """A body's facts as template data: the body's own answers stay as they are, beside them."""
     for seat, member in zip(body.members, data["members"], strict=True):
-        member.update(votes=seat.votes, barred=seat.barred, non_director=seat.non_director)
+        member.update(
+            votes=seat.votes, barred=seat.barred, non_director=seat.non_director, independent=seat.party is None
+        )
     return {
+        "legal_nature": body.nature.value,
+        "nature_sentence": body.nature_sentence,
+        "joint": body.statutory and body.nature in JOINT_NATURES,
+        "by_party": body.by_party,
+        "seat_name": body.seat_name,
+        "independent_chair": body.independent_chair,
+        "independents": [data["members"][m.index] for m in body.independents],
+        "icb": body.icb,
         "kind_sentence": body.kind_sentence,
         "part": body.part,
         "parent_body": bodies_by_id.get(body.parent) if body.parent else None,

@@ -773,7 +773,7 @@ def expected(a: Answers) -> dict[tuple[str, str], str]:
         if rule == "qualified_majority":  # a tie never reaches the threshold: no casting vote is drafted
             out[("casting vote", name)] = "no"
         if rule == "qualified_majority":
-            out[("voting threshold", name)] = f"{voting['threshold_percent']}%"
+            out[("voting threshold", name)] = f"{voting['threshold']}%"
         if rule == "weighted":
             out[("vote weights", name)] = ", ".join(sorted(f"{p}={w}" for p, w in voting["weights"].items()))
         chair = body.get("chair") or {}

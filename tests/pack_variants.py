@@ -54,12 +54,12 @@ def _voting(rule: str) -> Change:
     def change(a: Answers) -> None:
         voting: dict[str, Any] = {"rule": rule, "casting_vote": False}
         if rule == "qualified_majority":
-            voting["threshold_percent"] = 75
+            voting["threshold"] = 75
         if rule.startswith("weighted"):
             voting["rule"] = "weighted"
             voting["weights"] = {"AFT": 3, "BT": 2, "CT": 2}
         if rule == "weighted_60":
-            voting["threshold_percent"] = 60
+            voting["threshold"] = 60
         a["bodies"][0]["voting"] = voting
 
     return change

@@ -55,7 +55,7 @@ def threshold(d: Data) -> None:
     voting = d["bodies"][0].setdefault("voting", {})
     rule = voting.get("rule")
     voting.clear()
-    voting.update({"rule": "qualified_majority", "threshold_percent": 80 if rule == "qualified_majority" else 75})
+    voting.update({"rule": "qualified_majority", "threshold": 80 if rule == "qualified_majority" else 75})
 
 
 def party_added(d: Data) -> None:

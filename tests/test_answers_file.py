@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MSECC = ROOT / "answers" / "msecc.yaml"
 
 GOOD = """\
-format_version: 1
+format_version: 2
 collaborative:
   name: Example Collaborative   # the name
 parties:
@@ -98,7 +98,7 @@ def test_not_utf8(tmp_path: Path) -> None:
 
 
 def test_yaml_syntax_error_names_line_and_column(tmp_path: Path) -> None:
-    line = one_problem(tmp_path, "format_version: 1\ncollaborative:\n  name: [unclosed\nlegal_form: cjv\n")
+    line = one_problem(tmp_path, "format_version: 2\ncollaborative:\n  name: [unclosed\nlegal_form: cjv\n")
     fields = parsed(line)
     assert fields["line"] in {"3", "4", "5"}
     assert re.search(r"column \d+", fields["what"]), line
@@ -106,20 +106,20 @@ def test_yaml_syntax_error_names_line_and_column(tmp_path: Path) -> None:
 
 
 def test_yaml_bad_indentation(tmp_path: Path) -> None:
-    line = one_problem(tmp_path, "format_version: 1\ncollaborative:\n  name: X\n legal_form: cjv\n")
+    line = one_problem(tmp_path, "format_version: 2\ncollaborative:\n  name: X\n legal_form: cjv\n")
     assert parsed(line)["line"] == "4"
     assert "column" in line
 
 
 def test_tabs(tmp_path: Path) -> None:
-    line = one_problem(tmp_path, "format_version: 1\ncollaborative:\n\tname: X\n")
+    line = one_problem(tmp_path, "format_version: 2\ncollaborative:\n\tname: X\n")
     fields = parsed(line)
     assert fields["line"] == "3"
     assert "tab" in fields["what"] and "spaces" in fields["fix"]
 
 
 def test_duplicate_keys(tmp_path: Path) -> None:
-    line = one_problem(tmp_path, "format_version: 1\ncollaborative:\n  name: X\n  name: Y\n")
+    line = one_problem(tmp_path, "format_version: 2\ncollaborative:\n  name: X\n  name: Y\n")
     fields = parsed(line)
     assert fields["line"] == "4"
     assert "duplicate key" in fields["what"] and "name" in fields["what"]
@@ -210,7 +210,7 @@ def test_several_problems_reported_together(tmp_path: Path) -> None:
 
 def test_parse_answers_names_its_source() -> None:
     with pytest.raises(InputError) as caught:
-        parse_answers("format_version: 1\ncollaborative: {}\n", name="interview")
+        parse_answers("format_version: 2\ncollaborative: {}\n", name="interview")
     assert caught.value.lines()[0].startswith("interview:2: collaborative.name: ")
 
 
@@ -276,11 +276,11 @@ def test_save_creates_a_new_file(tmp_path: Path) -> None:
     save_answers(loaded.answers, path)
     again = load_answers(path).answers
     assert again == loaded.answers
-    assert path.read_text(encoding="utf-8").startswith("format_version: 1\n")
+    assert path.read_text(encoding="utf-8").startswith("format_version: 2\n")
 
 
 def test_alias_bombs_are_refused_quickly(tmp_path: Path) -> None:
-    lines = ["format_version: 1", 'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    lines = ["format_version: 2", 'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
     for name, previous in zip("bcdefghij", "abcdefghi", strict=True):
         lines.append(f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]")
     lines.append("collaborative: {name: x}")
@@ -290,11 +290,11 @@ def test_alias_bombs_are_refused_quickly(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("tag", ["!!python/object:os.system", "!custom"])
 def test_explicit_tags_are_refused(tmp_path: Path, tag: str) -> None:
-    problem = one_problem(tmp_path, f"format_version: 1\ncollaborative: {tag} {{name: x}}\n")
+    problem = one_problem(tmp_path, f"format_version: 2\ncollaborative: {tag} {{name: x}}\n")
     assert "tag" in problem and "is not allowed" in problem
 
 
 def test_control_characters_a_document_cannot_hold_are_refused(tmp_path: Path) -> None:
-    text = 'format_version: 1\ncollaborative: {name: "Bell \\a here"}\n'
+    text = 'format_version: 2\ncollaborative: {name: "Bell \\a here"}\n'
     problem = one_problem(tmp_path, text)
     assert "collaborative.name" in problem and "U+0007" in problem and ":2:" in problem

@@ -379,7 +379,7 @@ def test_the_house_template_is_reproduced_by_its_script() -> None:
     assert b"Clause1" in styles and b"DraftingNote" in styles and len(styles) < 40_000
 
 
-SPARSE = """format_version: 1
+SPARSE = """format_version: 2
 collaborative:
   name: Sparse Collaborative
 legal_form: {form}

@@ -82,7 +82,7 @@ def test_missing_file_exits_2_with_one_line(tmp_path: Path) -> None:
 
 def test_invalid_answers_exit_2_with_one_line_each(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
-    path.write_text("format_version: 1\ncollaborative:\n  name: X\nlegal_form: cjvv\n", encoding="utf-8")
+    path.write_text("format_version: 2\ncollaborative:\n  name: X\nlegal_form: cjvv\n", encoding="utf-8")
     result = run("check", path)
     assert result.exit_code == 2
     (line,) = result.stderr.splitlines()
@@ -92,7 +92,7 @@ def test_invalid_answers_exit_2_with_one_line_each(tmp_path: Path) -> None:
 
 def test_yaml_error_exits_2(tmp_path: Path) -> None:
     path = tmp_path / "broken.yaml"
-    path.write_text("format_version: 1\ncollaborative: {name: [x\n", encoding="utf-8")
+    path.write_text("format_version: 2\ncollaborative: {name: [x\n", encoding="utf-8")
     result = run("check", path)
     assert result.exit_code == 2
     (line,) = result.stderr.splitlines()

@@ -207,7 +207,7 @@ def _to_cjv_majority_casting(data: dict[str, Any]) -> None:
 def _to_lead_provider_qualified(data: dict[str, Any]) -> None:
     data["legal_form"] = "lead_provider"
     data["parties"][1]["roles"] = ["member", "lead_provider"]
-    data["bodies"][0]["voting"] = {"rule": "qualified_majority", "threshold_percent": 75, "casting_vote": False}
+    data["bodies"][0]["voting"] = {"rule": "qualified_majority", "threshold": 75, "casting_vote": False}
     data["decisions"]["reserved_mechanism"] = "referral_to_boards"
     data["finance"]["pooled_fund"] = None
     data["finance"]["host_fee"] = None

@@ -275,7 +275,7 @@ def test_weighted_votes_table(examples: dict[str, Built]) -> None:
 def test_qualified_majority_casting_vote_and_chair_variants(tmp_path: Path) -> None:
     def change(d: Any) -> None:
         board = d["bodies"][0]
-        board["voting"] = {"rule": "qualified_majority", "threshold_percent": 75, "casting_vote": False}
+        board["voting"] = {"rule": "qualified_majority", "threshold": 75, "casting_vote": False}
         board["chair"] = {"method": "rotating", "rotation_months": 6, "vice_chair": True}
         d["bodies"][2]["voting"] = {"rule": "simple_majority", "casting_vote": True}
         d["bodies"][2]["chair"] = {"method": "named_party", "party": "NELFT", "vice_chair": False}

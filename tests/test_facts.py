@@ -383,7 +383,7 @@ def test_a_threshold_is_counted_exactly(threshold: Any, votes_for: int, votes_ca
     from assembler.facts import threshold_met
     from assembler.model import Voting
 
-    share = Voting.model_validate({"rule": "qualified_majority", "threshold_percent": threshold}).threshold_percent
+    share = Voting.model_validate({"rule": "qualified_majority", "threshold": threshold}).threshold
     assert share is not None
     assert threshold_met(votes_for, votes_cast, share) is carried
 
@@ -394,16 +394,16 @@ def test_a_share_is_kept_exactly_and_drafted_in_words() -> None:
     from assembler.facts import share_words
     from assembler.model import Voting
 
-    voting = Voting.model_validate({"rule": "qualified_majority", "threshold_percent": "2/3"})
-    assert voting.threshold_percent == Fraction(2, 3)
-    assert voting.model_dump(mode="json")["threshold_percent"] == "2/3"  # saved as written, not 66.67
-    assert Voting.model_validate({"threshold_percent": 75}).model_dump(mode="json")["threshold_percent"] == 75
+    voting = Voting.model_validate({"rule": "qualified_majority", "threshold": "2/3"})
+    assert voting.threshold == Fraction(2, 3)
+    assert voting.model_dump(mode="json")["threshold"] == "2/3"  # saved as written, not 66.67
+    assert Voting.model_validate({"threshold": 75}).model_dump(mode="json")["threshold"] == 75
     assert share_words(Fraction(2, 3)) == "two-thirds"
     assert share_words(Fraction(3, 4)) == "three-quarters"
     assert share_words(Fraction(3, 4) + Fraction(1, 100)) == "76%"
     for bad in ("0", "0/3", "5/4", "lots", True):
         with pytest.raises(ValueError):
-            Voting.model_validate({"threshold_percent": bad})
+            Voting.model_validate({"threshold": bad})
 
 
 def test_a_two_thirds_majority_is_drafted_in_words(tmp_path: Path) -> None:
@@ -415,7 +415,7 @@ def test_a_two_thirds_majority_is_drafted_in_words(tmp_path: Path) -> None:
 
     yaml = YAML()
     data = yaml.load((ROOT / "answers" / "msecc.yaml").read_text(encoding="utf-8"))
-    data["bodies"][0]["voting"] = {"rule": "qualified_majority", "threshold_percent": "2/3", "casting_vote": False}
+    data["bodies"][0]["voting"] = {"rule": "qualified_majority", "threshold": "2/3", "casting_vote": False}
     data["decisions"]["reserved_matters"] = ["admission of a new party"]
     answers = tmp_path / "msecc.yaml"
     with answers.open("w", encoding="utf-8") as handle:

@@ -22,7 +22,7 @@ from assembler.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 MSECC = ROOT / "answers" / "msecc.yaml"
-HEAD = "format_version: 1\ncollaborative: {name: x}\n"
+HEAD = "format_version: 2\ncollaborative: {name: x}\n"
 
 
 def refused(path: Path, seconds: float = 1.0) -> str:
@@ -138,7 +138,7 @@ def test_the_nesting_limit_is_exactly_fifty_levels(tmp_path: Path) -> None:
     ],
 )
 def test_yaml_policy_applies_to_every_alias_merge_key_and_tag(tmp_path: Path, text: str, expected: str) -> None:
-    line = refused(write(tmp_path, "format_version: 1\n" + text))
+    line = refused(write(tmp_path, "format_version: 2\n" + text))
     assert expected in line and "not allowed" in line
 
 

@@ -171,7 +171,7 @@ def test_without_a_file_it_asks_where_to_save(tmp_path: Path, monkeypatch: pytes
     assert "? Where should the answers be saved?" in lines
     saved = tmp_path / "answers" / "collaborative.yaml"
     assert stopped.value.path == Path("answers/collaborative.yaml")
-    assert saved.read_text(encoding="utf-8") == "format_version: 1\ncollaborative:\n  name: Harbour Collaborative\n"
+    assert saved.read_text(encoding="utf-8") == "format_version: 2\ncollaborative:\n  name: Harbour Collaborative\n"
 
 
 @pytest.mark.timeout(120)

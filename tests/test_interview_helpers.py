@@ -161,7 +161,7 @@ def test_wording_is_read_from_the_model() -> None:
     [
         ("Voting", "weights", {"rule": "weighted"}, True),
         ("Voting", "weights", {"rule": "consensus"}, False),
-        ("Voting", "threshold_percent", {"rule": "qualified_majority"}, True),
+        ("Voting", "threshold", {"rule": "qualified_majority"}, True),
         ("Chair", "party", {"method": "named_party"}, True),
         ("Chair", "rotation_months", {"method": "named_party"}, False),
         ("CostSharing", "shares", {"method": "fixed_shares"}, True),

@@ -67,7 +67,7 @@ def test_ctrl_c_in_a_terminal_saves_and_says_how_to_resume(tmp_path: Path) -> No
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
-    assert target.read_text(encoding="utf-8") == "format_version: 1\ncollaborative:\n  name: Harbour Collaborative\n"
+    assert target.read_text(encoding="utf-8") == "format_version: 2\ncollaborative:\n  name: Harbour Collaborative\n"
 
 
 def test_without_a_terminal_it_points_to_build(tmp_path: Path) -> None:

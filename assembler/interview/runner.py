@@ -62,6 +62,8 @@ def run_interview(
             echo("Starting a new answers file. Every answer is saved as soon as you give it.")
             path = Path(prompter.path("Where should the answers be saved?", default=str(_new_path())))
         session = Session.open(path)
+        if session.notice:
+            echo(session.notice)
         echo(f"Answers file: {path} (saved after every answer; Ctrl-R reviews your answers, Ctrl-C stops).")
         answers = Interview(session, prompter).run()
     except (KeyboardInterrupt, EOFError):

@@ -19,6 +19,7 @@ from ruamel.yaml.comments import CommentedMap
 from .. import answers_file
 from ..answers_file import write_atomic
 from ..errors import InputError
+from ..migrate import migrate, notice
 from ..model import FORMAT_VERSION, Answers
 from .questions import model_at
 
@@ -36,6 +37,7 @@ class Session:
         self.document = document
         self._yaml = answers_file.round_trip_yaml()
         self._blocks: dict[str, str] = {}  # YAML text of each top-level answer, until it changes
+        self.notice: str | None = None  # set when the file was in an older answers format
 
     @classmethod
     def open(cls, path: Path) -> Session:
@@ -45,14 +47,12 @@ class Session:
             # whole-model validation a partial draft cannot pass yet.
             text = answers_file.read_text(path)
             document = answers_file.parse_document(text, str(path))
-            if document.get("format_version", FORMAT_VERSION) != FORMAT_VERSION:
-                raise InputError.single(
-                    path=path,
-                    where="format_version",
-                    what=f"format {document.get('format_version')} is not supported",
-                    fix=f"this tool reads format {FORMAT_VERSION}",
-                )
-            return cls(path, document)
+            version, changes = migrate(document, str(path))
+            session = cls(path, document)
+            session.notice = notice(
+                str(path), version, changes, "your next answer saves it in the new format"
+            )  # the next save writes the current format
+            return session
         document = CommentedMap()
         document["format_version"] = FORMAT_VERSION
         session = cls(path, document)

@@ -121,10 +121,11 @@ PARTY_FACTS: dict[str, Shape] = {
     "nhs_relevant": _BOOL,
     "company_like": _BOOL,
     "kind_sentence": _STR,
+    "significance": _STR,
 }
 """The facts added to each party in the template data (``rendering._party_facts``)."""
 
-MEMBER_FACTS: dict[str, Shape] = {"votes": _BOOL, "barred": _BOOL, "non_director": _BOOL}
+MEMBER_FACTS: dict[str, Shape] = {"votes": _BOOL, "barred": _BOOL, "non_director": _BOOL, "independent": _BOOL}
 """The facts added to each seat on a body (``rendering._body_facts``)."""
 
 BODY_FACTS: dict[str, Shape] = {
@@ -145,6 +146,14 @@ BODY_FACTS: dict[str, Shape] = {
     "majority": _BOOL,
     "weights_total": _INT,
     "observers": _STRINGS,
+    "legal_nature": _STR,
+    "nature_sentence": _STR,
+    "joint": _BOOL,
+    "by_party": _BOOL,
+    "seat_name": _STR,
+    "independent_chair": _STR,
+    "independents": ANY,
+    "icb": _STR,
 }
 """The facts added to each body in the template data (``rendering._body_facts``)."""
 
@@ -157,6 +166,8 @@ _GROUPS = (
     "local_authority_members",
     "commissioner_members",
     "outsiders",
+    "governors_must_approve",
+    "governors_unknown",
 )
 
 
@@ -173,9 +184,17 @@ def context_shapes(doc: DocumentDef) -> dict[str, Shape]:
     parties, bodies, delegations = (answers.fields[k] for k in ("parties", "bodies", "delegations"))
     assert isinstance(parties, ListShape) and isinstance(bodies, ListShape)
     party = _with(parties.item, PARTY_FACTS)
+    assert isinstance(delegations, ListShape)
+    delegations = ListShape(_with(delegations.item, {"index": _INT}))
     member = _with(item_of(record_of(Body).fields["members"]), MEMBER_FACTS)
     body = _with(bodies.item, BODY_FACTS)
-    body.fields.update(members=ListShape(member), parent_body=body, children=ListShape(body), delegated=delegations)
+    body.fields.update(
+        members=ListShape(member),
+        independents=ListShape(member),
+        parent_body=body,
+        children=ListShape(body),
+        delegated=delegations,
+    )
     group = ListShape(party, names=True)
     sample = answers_context(Answers.model_validate({"collaborative": {"name": "x"}}), doc)
     known: dict[str, Shape] = {
@@ -190,6 +209,10 @@ def context_shapes(doc: DocumentDef) -> dict[str, Shape]:
         "parties_by_name": MappingShape(party),
         "bodies_by_id": MappingShape(body),
         "register_keeper": _STR,
+        "collaborative_term": _STR,
+        "delegations_nature": _STR,
+        "delegations": delegations,
+        "funders": record_of(Answers).fields["finance"].fields["cost_sharing"].fields["funders"],  # type: ignore[union-attr]
         "party_reserved_covers_accounts": _BOOL,
         "deadlock_stage": item_of(record_of(Answers).fields["disputes"].fields["tiers"]),  # type: ignore[union-attr]
     }

@@ -46,7 +46,8 @@ def _quorum(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
                 {
                     m.party
                     for m in b.members
-                    if m.party not in bf.voting_parties
+                    if m.party is not None
+                    and m.party not in bf.voting_parties
                     and (p := f.party(m.party)) is not None
                     and is_member(p)
                     and not (bf.statutory and not is_nhs_relevant(p))
@@ -273,12 +274,12 @@ def _lead_provider(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
 def _threshold(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
     for bi, b in enumerate(a.bodies):
         v = b.voting
-        if v.rule == DecisionRule.QUALIFIED_MAJORITY and (v.threshold_percent is None or v.threshold_percent <= 0.5):
-            given = "not given" if v.threshold_percent is None else share_words(v.threshold_percent)
+        if v.rule == DecisionRule.QUALIFIED_MAJORITY and (v.threshold is None or v.threshold <= 0.5):
+            given = "not given" if v.threshold is None else share_words(v.threshold)
             yield r.error(
                 f"{b.name} decides by qualified majority, but the threshold is {given}.",
-                [("bodies", bi, "voting", "threshold_percent")],
-                "set voting.threshold_percent above half, e.g. 75 or 2/3",
+                [("bodies", bi, "voting", "threshold")],
+                "set voting.threshold above half, e.g. 75 or 2/3",
             )
 
 

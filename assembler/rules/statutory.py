@@ -6,7 +6,18 @@ import re
 from collections.abc import Iterator
 
 from ..facts import MAJORITY_RULES, STATUTORY_FORMS, Facts, Location, and_list, authority_problem, sentence
-from ..model import Answers, DecisionRule, DocumentForm, DocumentKind, LegalForm, Party, PartyKind, PooledFund, label
+from ..model import (
+    Answers,
+    DecisionRule,
+    DocumentForm,
+    DocumentKind,
+    LegalForm,
+    Party,
+    PartyKind,
+    PooledFund,
+    Significance,
+    label,
+)
 from .registry import Finding, Rule, rule
 
 # ------------------------------------------------------------------------------------------------- helpers
@@ -42,19 +53,27 @@ def _regex(pattern: str) -> re.Pattern[str]:
 )
 def _relevant_bodies(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
     for bf in f.deciding_bodies:
-        flagged: set[str] = set()
+        flagged: set[str | None] = set()
+        nature_at: Location = ("bodies", bf.index, "nature") if bf.nature_answered else ("legal_form",)
         for m in bf.members:
             if not m.barred or m.party in flagged:
                 continue
             flagged.add(m.party)
-            p = f.party(m.party)
-            assert p is not None  # a seat is barred only for a known party
+            p = f.party(m.party) if m.party is not None else None
+            if p is None:
+                yield r.error(
+                    f"The {m.role} votes on the {bf.name}, but represents no party, and committees in common are "
+                    "each party's own committee: an independent member sits on none of them and cannot vote.",
+                    [("bodies", bf.index, "members", m.index, "voting"), nature_at],
+                    f"make the {m.role} non-voting (the chair of the meeting in common may still preside)",
+                )
+                continue
             yield r.error(
-                f"{p.short_name} ({label(p.kind)}) is not an NHS relevant body, so it cannot vote on "
-                f"{bf.name}, which exercises NHS functions as {sentence(a.legal_form)}.",
-                [("bodies", bf.index, "members", m.index, "party"), ("legal_form",)],
-                "make its members non-voting (voting: false), or use legal_form: cjv, a contractual board "
-                "that delegates no statutory function",
+                f"{p.short_name} ({label(p.kind)}) is not an NHS relevant body, so it cannot vote on the "
+                f"{bf.name}, which exercises NHS functions as {bf.nature_sentence}.",
+                [("bodies", bf.index, "members", m.index, "party"), nature_at],
+                f"make {p.short_name}'s members of the {bf.name} non-voting, or make the {bf.name} a contractual "
+                "board (nature: contractual_board), which exercises no statutory function",
             )
 
 
@@ -187,11 +206,8 @@ def _governors(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
 
 @rule("R7", "Governors approve a significant transaction", "NHS Act 2006 s51A")
 def _significant_transaction(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
-    if a.approvals.governors_approval is True:
-        return
-    trusts = _indexed(f, f.foundation_trusts)
-    arrangements = []
-    fields: list[Location] = [("approvals", "governors_approval")]
+    arrangements: list[str] = []
+    fields: list[Location] = []
     if f.binding and (DocumentKind.CJV in f.documents or DocumentKind.TOR in f.documents):
         # any binding arrangement a foundation trust enters may be a significant transaction, not only a CJV
         arrangements.append(f"binding arrangement ({sentence(a.legal_form)})")
@@ -199,20 +215,34 @@ def _significant_transaction(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]
     if a.finance.pooled_fund is not None:
         arrangements.append("pooled fund")
         fields.append(("finance", "pooled_fund"))
-    if trusts and arrangements:
-        yield r.warning(
-            f"If the {' and '.join(arrangements)} is a significant transaction under the constitution of "
-            f"{_names(trusts)}, more than half of the members of each trust's council of governors voting must approve it.",
-            fields + [("parties", i, "kind") for i, _ in trusts],
-            "check each foundation trust's constitution, and set approvals.governors_approval: true once approved",
-        )
+    if not arrangements:
+        return
+    what = " and ".join(arrangements)
+    for i, trust in _indexed(f, f.foundation_trusts):
+        significance = f.significance(trust)
+        at: list[Location] = [("parties", i, "significant_transaction"), *fields]
+        if significance is Significance.YES and a.approvals.governors_approval is not True:
+            yield r.warning(
+                f"The {what} is a significant transaction for {trust.short_name}: more than half of the members of "
+                "its council of governors voting must approve it before the trust enters into it.",
+                [*at, ("approvals", "governors_approval")],
+                f"put it to {trust.short_name}'s governors, then set approvals.governors_approval: true",
+            )
+        elif significance is Significance.NOT_YET_KNOWN:
+            yield r.warning(
+                f"Whether the {what} is a significant transaction for {trust.short_name} is not yet known; if it "
+                "is, more than half of its council of governors voting must approve it.",
+                at,
+                f"check {trust.short_name}'s constitution, then answer whether it is a significant transaction "
+                "(yes or no)",
+            )
 
 
 @rule("R8", "In committees in common no body is outvoted", "committees-in-common guidance")
 def _committees_in_common(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
-    if a.legal_form != LegalForm.COMMITTEES_IN_COMMON:
-        return
     for bf in f.deciding_bodies:
+        if not bf.in_common:
+            continue
         bi, b = bf.index, a.bodies[bf.index]
         if b.voting.rule in MAJORITY_RULES:
             yield r.error(
@@ -410,7 +440,8 @@ def _party_refs(a: Answers) -> Iterator[tuple[Location, str]]:
     """Every answer that names a party, with its field path."""
     for bi, b in enumerate(a.bodies):
         for mi, m in enumerate(b.members):
-            yield ("bodies", bi, "members", mi, "party"), m.party
+            if m.party is not None:
+                yield ("bodies", bi, "members", mi, "party"), m.party
         if b.chair.party is not None:
             yield ("bodies", bi, "chair", "party"), b.chair.party
         if b.secretariat is not None:
@@ -454,7 +485,7 @@ def _authority(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
         if not bf.decides:
             continue
         for m in bf.members:
-            p = f.party(m.party)
+            p = f.party(m.party) if m.party is not None else None
             problem = authority_problem(p.kind, m.role) if p is not None and m.votes else None
             if problem is None:
                 continue

@@ -168,7 +168,7 @@ def _fit_legal_form(data: dict[str, Any], form: str) -> None:
         for body in data.get("bodies", []):
             body.setdefault("voting", {})["rule"] = "consensus"
             body["voting"].pop("weights", None)
-            body["voting"].pop("threshold_percent", None)
+            body["voting"].pop("threshold", None)
     if form == LegalForm.MOU_ONLY:
         data.pop("delegations", None)
     if form != LegalForm.CJV:  # only a contractual board may count voting members that are not NHS bodies
