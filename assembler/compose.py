@@ -401,8 +401,9 @@ def _expand_definitions(
         pending.extend(t for t in parsed.terms if t not in rendered)
     ordered = sorted(rendered, key=lambda t: (shown.get(t) or t).casefold())
     marker = next((i for i, b in enumerate(blocks) if b.kind is BlockKind.DEFINITION and not b.term), None)
+    names = [shown.get(t) or t for t in ordered]
     if marker is None:
-        return ordered
+        return names
     level = blocks[marker].level
     clause_id = blocks[marker].clause_id
     entries = [
@@ -411,7 +412,7 @@ def _expand_definitions(
     ]
     agree_definitions(entries)
     blocks[marker : marker + 1] = entries
-    return ordered
+    return names
 
 
 def _shown_terms(library: Library, context: dict[str, Any]) -> dict[str, str]:

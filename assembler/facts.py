@@ -119,40 +119,43 @@ MAJORITY_RULES = frozenset({DecisionRule.SIMPLE_MAJORITY, DecisionRule.QUALIFIED
 
 # ------------------------------------------------------------------------------------------- choice labels
 
-_SENTENCES: dict[StrEnum, str] = {
-    LegalForm.MOU_ONLY: "a memorandum of understanding",
-    LegalForm.CJV: "a contractual joint venture",
-    LegalForm.LEAD_PROVIDER: "a lead provider arrangement",
-    LegalForm.COMMITTEES_IN_COMMON: "committees in common",
-    LegalForm.JOINT_COMMITTEE: "a joint committee",
-    BodyKind.BOARD: "board",
-    BodyKind.SUB_COMMITTEE: "sub-committee",
-    BodyKind.OPERATIONAL_GROUP: "operational group",
-    BodyKind.LEADERSHIP_TEAM: "leadership team",
-    BodyKind.REFERENCE_GROUP: "reference group",
-    BodyNature.CONTRACTUAL_BOARD: "a contractual board",
-    BodyNature.COMMITTEES_IN_COMMON: "committees in common",
-    BodyNature.JOINT_COMMITTEE: "a joint committee under section 65Z6 of the National Health Service Act 2006",
-    BodyNature.ICB_COMMITTEE: "a committee of the integrated care board",
-    BodyNature.LEAD_PROVIDER_COMMITTEE: "a committee of the lead provider",
-    BodyNature.ADVISORY: "an advisory group",
-    DecisionRule.CONSENSUS: "consensus",
-    DecisionRule.UNANIMOUS: "unanimity",
-    DecisionRule.SIMPLE_MAJORITY: "simple majority",
-    DecisionRule.QUALIFIED_MAJORITY: "qualified majority",
-    DecisionRule.WEIGHTED: "weighted vote",
-    Frequency.WEEKLY: "every week",
-    Frequency.FORTNIGHTLY: "every two weeks",
-    Frequency.MONTHLY: "every month",
-    Frequency.BIMONTHLY: "every two months",
-    Frequency.QUARTERLY: "every quarter",
-}
-"""Choices whose label in a sentence is not simply their lower-cased interview label."""
+_SENTENCE_LIST: list[tuple[StrEnum, str]] = [
+    (LegalForm.MOU_ONLY, "a memorandum of understanding"),
+    (LegalForm.CJV, "a contractual joint venture"),
+    (LegalForm.LEAD_PROVIDER, "a lead provider arrangement"),
+    (LegalForm.COMMITTEES_IN_COMMON, "committees in common"),
+    (LegalForm.JOINT_COMMITTEE, "a joint committee"),
+    (BodyKind.BOARD, "board"),
+    (BodyKind.SUB_COMMITTEE, "sub-committee"),
+    (BodyKind.OPERATIONAL_GROUP, "operational group"),
+    (BodyKind.LEADERSHIP_TEAM, "leadership team"),
+    (BodyKind.REFERENCE_GROUP, "reference group"),
+    (BodyNature.CONTRACTUAL_BOARD, "a contractual board"),
+    (BodyNature.COMMITTEES_IN_COMMON, "committees in common"),
+    (BodyNature.JOINT_COMMITTEE, "a joint committee under section 65Z6 of the National Health Service Act 2006"),
+    (BodyNature.ICB_COMMITTEE, "a committee of the integrated care board"),
+    (BodyNature.LEAD_PROVIDER_COMMITTEE, "a committee of the lead provider"),
+    (BodyNature.ADVISORY, "an advisory group"),
+    (DecisionRule.CONSENSUS, "consensus"),
+    (DecisionRule.UNANIMOUS, "unanimity"),
+    (DecisionRule.SIMPLE_MAJORITY, "simple majority"),
+    (DecisionRule.QUALIFIED_MAJORITY, "qualified majority"),
+    (DecisionRule.WEIGHTED, "weighted vote"),
+    (Frequency.WEEKLY, "every week"),
+    (Frequency.FORTNIGHTLY, "every two weeks"),
+    (Frequency.MONTHLY, "every month"),
+    (Frequency.BIMONTHLY, "every two months"),
+    (Frequency.QUARTERLY, "every quarter"),
+]
+"""Choices whose label in a sentence is not simply their lower-cased interview label. (Members of different enums
+may share a value, and equal values are equal keys: see ``_SENTENCES``.)"""
+
+_SENTENCES: dict[tuple[type[StrEnum], str], str] = {(type(c), c.value): text for c, text in _SENTENCE_LIST}
 
 
 def sentence(choice: StrEnum) -> str:
     """A choice as it reads inside a sentence: ``sentence(DecisionRule.UNANIMOUS)`` is "unanimity"."""
-    special = _SENTENCES.get(choice)
+    special = _SENTENCES.get((type(choice), choice.value))
     if special is not None:
         return special
     text = CHOICE_HELP[choice][0]

@@ -268,7 +268,7 @@ def test_weighted_votes_table(examples: dict[str, Built]) -> None:
         assert row in part
     assert "more than half of the weighted votes cast" in part
     assert "the chair has no second vote" in part and "casting vote" not in part
-    assert "joint committee of the Parties established under section 65Z6" in part
+    assert "joint committee of WHT, EHFT, NCFT and ICB established under section 65Z6" in part
     assert "Westmoor County Council | Director of Adult Social Services | Non-voting" in part
 
 
@@ -330,7 +330,7 @@ def test_lead_provider(tmp_path: Path) -> None:
         'Essex Partnership University NHS Foundation Trust ("EPUT") holds the contract with the commissioner' in board
     )
     assert "Meetings of the Community Collaborative Board are held in public" in board
-    assert "EPUT acts as host of the Collaborative" in built.text("sod")
+    assert "EPUT acts as host of the MSECC" in built.text("sod")
 
 
 def test_mou_only(examples: dict[str, Built]) -> None:

@@ -101,10 +101,10 @@ def test_the_mou_and_the_terms_of_reference_show_the_figure_and_the_pack_holds_s
         captions = [p.text for p in doc.by_style("Caption")]
         if composed.kind.value in ("mou", "tor"):
             assert drawings == 1, path.name
-            assert captions == ["Figure 1: The governance structure of the Collaborative"], path.name
+            assert captions == ["Figure 1: The governance structure of the MSECC"], path.name
             media = [n for n in doc.parts if n.startswith("word/media/")]
             assert media == ["word/media/image1.png"] and doc.parts[media[0]] == png
-            assert b'descr="Diagram: The governance structure of the Collaborative"' in doc.parts["word/document.xml"]
+            assert b'descr="Diagram: The governance structure of the MSECC"' in doc.parts["word/document.xml"]
         else:
             assert drawings == 0 and captions == [], path.name
     report = result.report_path.read_text(encoding="utf-8")  # type: ignore[union-attr]

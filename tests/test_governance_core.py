@@ -96,9 +96,9 @@ def test_the_documents_agree_who_holds_each_party_s_authority(msecc: dict[str, s
 
 def test_the_duty_to_co_operate_is_stated_only_for_nhs_bodies(msecc: dict[str, str]) -> None:
     agreement = msecc["cjv"]
-    assert "EPUT and NELFT, as NHS bodies, intend the Collaborative to support their duty under section 72" in agreement
+    assert "EPUT and NELFT, as NHS bodies, intend the MSECC to support their duty under section 72" in agreement
     assert "The other Parties are not bound by that duty" in agreement  # Provide is a CIC
-    assert "they intend the Collaborative to support their duties to co-operate" not in agreement
+    assert "they intend the MSECC to support their duties to co-operate" not in agreement
 
 
 def test_significant_transactions_count_the_governors_voting(msecc: dict[str, str]) -> None:

@@ -300,14 +300,23 @@ CASES = [
         append("bodies[0].remit", "appointing the non-executive directors"),
         remove("bodies[0].remit[4]"),
     ),
-    # R7: governors approve a significant transaction
+    # R7: governors approve a significant transaction, per foundation trust
     case(
-        "R7 CJV with foundation trusts",
+        "R7 CJV with foundation trusts whose significance is not yet known",
+        "R7",
+        W,
+        "parties[0].significant_transaction",
+        MS,
+        [],
+        [put("parties[0].significant_transaction", "no"), put("parties[1].significant_transaction", "no")],
+    ),
+    case(
+        "R7 a significant transaction the governors have not yet approved",
         "R7",
         W,
         "approvals.governors_approval",
         MS,
-        [],
+        [put("parties[0].significant_transaction", "yes"), put("parties[1].significant_transaction", "no")],
         put("approvals.governors_approval", True),
     ),
     case(
@@ -317,7 +326,7 @@ CASES = [
         "finance.pooled_fund",
         JC,
         [],
-        put("approvals.governors_approval", True),
+        [put("parties[1].significant_transaction", "no"), put("parties[2].significant_transaction", "no")],
     ),
     case(
         "R7 any binding arrangement a foundation trust enters, not only a CJV",
@@ -326,7 +335,7 @@ CASES = [
         "legal_form",
         JC,
         put("finance.pooled_fund", None),
-        put("approvals.governors_approval", True),
+        [put("parties[1].significant_transaction", "no"), put("parties[2].significant_transaction", "no")],
     ),
     # R8: committees in common cannot outvote a body
     case(
