@@ -66,6 +66,12 @@ Ident = Annotated[
 ]
 """A machine id: lower-case letters, digits and underscores, starting with a letter."""
 
+CompanyNumber = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^([A-Z]{2}\d{6}|\d{8}|\d{6,7})$"),
+]
+"""A Companies House number: eight characters, digits or two letters and six digits (01234567, SC123456)."""
+
 Days = Annotated[int, Field(gt=0, le=3650)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
@@ -556,7 +562,9 @@ class Collaborative(Strict):
     purpose: Text | None = Field(
         default=None, **ask("What is the collaborative for?", "One or two sentences on its purpose.")
     )
-    vision: Text | None = Field(default=None, **ask("What is its vision?", "What success looks like for patients."))
+    vision: Text | None = Field(
+        default=None, **ask("What is its vision?", "What success looks like for patients.", detail=True)
+    )
     objectives: list[Text] = Field(
         default_factory=list,
         **ask("What are its objectives or outcome areas?", "One per item; measurable if possible."),
@@ -566,23 +574,32 @@ class Collaborative(Strict):
         **ask(
             "Which principles will guide how the parties work?",
             "E.g. subsidiarity, patient benefit, open book.",
+            detail=True,
         ),
     )
     services_in_scope: list[Text] = Field(
         default_factory=list, **ask("Which services are in scope?", "The services the collaborative covers.")
     )
     services_out_of_scope: list[Text] = Field(
-        default_factory=list, **ask("Which services are expressly out of scope?", "Leave empty if none.")
+        default_factory=list,
+        **ask("Which services are expressly out of scope?", "Leave empty if none.", detail=True),
     )
     footprint: Text | None = Field(
         default=None,
         **ask("What area does it cover?", "The geographical footprint, e.g. Mid and South Essex."),
     )
-    ics: Text | None = Field(default=None, **ask("Which integrated care system is it part of?", "Its full name."))
+    ics: Text | None = Field(
+        default=None, **ask("Which integrated care system is it part of?", "Its full name.", detail=True)
+    )
     icb: Text | None = Field(default=None, **ask("Which integrated care board commissions the services?", "Full name."))
     background: list[Text] = Field(
         default_factory=list,
-        **ask("What is the background?", "Short paragraphs of history; each becomes a recital (A), (B)..."),
+        **ask(
+            "What is the background?",
+            "Short paragraphs of history; each becomes a recital, a numbered paragraph of background at the start "
+            "of the documents: (A), (B)...",
+            detail=True,
+        ),
     )
     effective_date: dt.date | None = Field(
         default=None,
@@ -613,13 +630,19 @@ class Party(Strict):
         **ask(
             "What is its registered or principal office address?",
             "As registered, e.g. with Companies House. Unknown is fine for now.",
+            detail=True,
         ),
     )
-    company_number: Text | None = Field(
+    company_number: CompanyNumber | None = Field(
         default=None,
-        **ask("What is its company number?", "For a CIC or company only (Companies House).", when="company_like"),
+        **ask(
+            "What is its company number?",
+            "For a CIC, company or charity (Companies House): eight characters, e.g. 01234567 or SC123456.",
+            when="company_like",
+            detail=True,
+        ),
     )
-    signatory: Signatory = Field(default_factory=Signatory, **ask("Signatory", "Who signs for the party."))
+    signatory: Signatory = Field(default_factory=Signatory, **ask("Signatory", "Who signs for the party.", detail=True))
     significant_transaction: Significance | None = Field(
         default=None,
         **ask(
@@ -656,6 +679,7 @@ class Member(Strict):
         **ask(
             "Is the member a director (board member) of their party?",
             "Matters for committees of a foundation trust, which may contain only its directors.",
+            when="foundation_trust_party",
         ),
     )
 
@@ -769,8 +793,14 @@ class Voting(Strict):
         **ask("How many votes does each party hold?", "Whole numbers, per party.", when="weighted"),
     )
     casting_vote: bool = Field(
-        default=False, **ask("Does the chair have a casting vote?", "Only meaningful with majority voting.")
+        default=False,
+        **ask("Does the chair have a casting vote?", "Breaks a tied vote; only with majority voting.", when="majority"),
     )
+
+    @property
+    def is_majority(self) -> bool:
+        """Decided by a vote that can be tied (the casting vote question is asked only then)."""
+        return self.rule in (DecisionRule.SIMPLE_MAJORITY, DecisionRule.QUALIFIED_MAJORITY, DecisionRule.WEIGHTED)
 
 
 _STATUS_HELP = (
@@ -814,12 +844,19 @@ class Body(Strict):
     )
     remit: list[Text] = Field(default_factory=list, **ask("What does it do or decide?", "One item per function."))
     members: list[Member] = Field(default_factory=list, **ask("Who are its members?", "By party and role."))
-    chair: Chair = Field(default_factory=Chair)
-    deputies: Deputies = Field(default_factory=Deputies)
+    chair: Chair = Field(
+        default_factory=Chair, **ask("Chair", "How the chair is chosen, and any vice-chair.", detail=True)
+    )
+    deputies: Deputies = Field(
+        default_factory=Deputies, **ask("Deputies", "Whether members may send deputies, and their vote.", detail=True)
+    )
     quorum: Quorum | None = Field(
         default=None, **ask("Quorum", "How many voting members must be present for the body to take decisions.")
     )
-    meetings: Meetings = Field(default_factory=Meetings)
+    meetings: Meetings = Field(
+        default_factory=Meetings,
+        **ask("Meetings", "How often it meets, the notice, and whether in public.", detail=True),
+    )
     voting: Voting = Field(default_factory=Voting)
     secretariat: Ref | None = Field(
         default=None,
@@ -866,7 +903,7 @@ class Decisions(Strict):
     )
     party_reserved_matters: list[Text] = Field(
         default_factory=list,
-        **ask("Which matters must each party's own board approve?", "E.g. annual accounts."),
+        **ask("Which matters must each party's own board approve?", "E.g. annual accounts.", detail=True),
     )
     urgent: UrgentDecisions = Field(default_factory=UrgentDecisions)
     revocation_notice_days: Days | None = Field(
@@ -881,7 +918,14 @@ class Decisions(Strict):
 
 class Delegation(Strict):
     from_party: Ref = Field(**ask("Which party delegates?", "A party's short name."))
-    to_body: Ident | None = Field(default=None, **ask("To which body?", "A body id; or name an officer instead."))
+    to_body: Ident | None = Field(
+        default=None,
+        **ask(
+            "To which body?",
+            "Choose the board or group that decides, or an officer (you name the post next).",
+            none_label="An officer instead",
+        ),
+    )
     to_officer: Text | None = Field(
         default=None, **ask("To which officer?", "A post, e.g. Lead Director.", when="to_officer")
     )
@@ -891,7 +935,13 @@ class Delegation(Strict):
             "In plain words, e.g. decisions on the joint delivery of community services within the annual plan.",
         )
     )
-    legal_basis: Text | None = Field(default=None, **ask("On what legal basis?", "E.g. the party's standing orders."))
+    legal_basis: Text | None = Field(
+        default=None,
+        **ask(
+            "What allows the party to delegate it?",
+            "The party's own rules that permit the delegation, e.g. its standing orders or scheme of delegation.",
+        ),
+    )
     financial_limit: Money | None = Field(default=None, **ask("Up to what financial limit (£)?", "Unknown is fine."))
     status: Status = Field(default=Status.IN_FORCE, **ask("Is the delegation in force?", _STATUS_HELP))
     takes_effect: Text | None = Field(
@@ -1056,18 +1106,25 @@ class Finance(Strict):
     host_fee: HostFee | None = Field(
         default=None,
         **ask(
-            "Is there a host fee?", "A fee paid to the party that hosts the collaborative's team, budget or contracts."
+            "Is there a host fee?",
+            "A fee paid to the party that hosts the collaborative's team, budget or contracts.",
+            detail=True,
         ),
     )
     gain_risk_share: GainRiskShare | None = Field(
         default=None,
-        **ask("Is there a gain or risk share?", "An agreement to share savings or overspends between the parties."),
+        **ask(
+            "Is there a gain or risk share?",
+            "An agreement to share savings or overspends between the parties.",
+            detail=True,
+        ),
     )
     pooled_fund: PooledFund | None = Field(
         default=None,
         **ask(
             "Is there a pooled fund?",
             "A single budget that the parties pay into and spend together. It needs a legal basis and more detail.",
+            detail=True,
         ),
     )
 
@@ -1144,11 +1201,12 @@ class Liability(Strict):
             "Do the parties indemnify each other for their own defaults?",
             "Each party makes good the losses its own breach or negligence causes the others. Unknown drafts no "
             "indemnity and leaves a drafting note.",
+            detail=True,
         ),
     )
     insurance: Text | None = Field(
         default=None,
-        **ask("What insurance or indemnity cover must each party keep?", "E.g. NHS Resolution schemes."),
+        **ask("What insurance or indemnity cover must each party keep?", "E.g. NHS Resolution schemes.", detail=True),
     )
 
 
@@ -1185,17 +1243,18 @@ class Membership(Strict):
         **ask(
             "For how many months must a party stay?",
             "A minimum period before a party may give notice to leave. Unknown means none is stated.",
+            detail=True,
         ),
     )
     termination_events: list[Text] = Field(
         default_factory=list,
-        **ask("What events end a party's membership?", "E.g. insolvency, losing its contract."),
+        **ask("What events end a party's membership?", "E.g. insolvency, losing its contract.", detail=True),
     )
 
 
 class DisputeTier(Strict):
     name: Text = Field(**ask("What is this tier called?", "E.g. operational leads."))
-    forum: Text = Field(**ask("Who meets at this tier?", "E.g. the Joint Operational Group."))
+    forum: Text = Field(**ask("Who meets at this tier?", "E.g. the Joint Operational Group.", phrase=True))
     days: Days = Field(**ask("Within how many days must it be resolved?", "Counted from referral to this tier."))
 
 
@@ -1255,7 +1314,11 @@ class Disputes(Strict):
     )
     expert_determination: ExpertDetermination | None = Field(
         default=None,
-        **ask("Is expert determination used?", "An independent expert decides a technical or financial dispute."),
+        **ask(
+            "Is expert determination used?",
+            "An independent expert decides a technical or financial dispute.",
+            detail=True,
+        ),
     )
     final_forum: FinalForum = Field(
         default=FinalForum.COURTS,
@@ -1293,7 +1356,12 @@ class DocumentChoice(Strict):
     )
     parties: list[Ref] | None = Field(
         default=None,
-        **ask("Which parties sign it?", "Default: every member. An MoU may have other signatories."),
+        **ask(
+            "Which parties sign it?",
+            "Usually every member. An MoU may have other signatories.",
+            none_label="Every member",
+            usual=True,
+        ),
     )
     version: Label = Field(
         default="0.1", **ask("Draft version", "Shown on the cover page, e.g. 0.1 for a first draft.")

@@ -1,4 +1,4 @@
-"""Questions read from the answers model's field metadata, and the one place that builds questionary prompts.
+"""Questions read from the answers model's field metadata (no front end here: see ``engine`` and ``terminal``).
 
 A field's ``title`` is the question, its ``description`` the help, its type decides the prompt (select for
 closed choices, confirm for yes/no, checkbox for several choices, text with validation otherwise) and its
@@ -7,10 +7,9 @@ closed choices, confirm for yes/no, checkbox for several choices, text with vali
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import types
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum, StrEnum
@@ -24,25 +23,13 @@ from pydantic.fields import FieldInfo
 from .. import model as m
 
 __all__ = [
-    "REVIEW",
-    "UNKNOWN",
     "Kind",
-    "Prompter",
     "Question",
     "model_at",
     "question",
     "questions",
     "to_yaml",
 ]
-
-UNKNOWN_LABEL = "None / unknown (skip for now)"
-"""The explicit path that stores null for an optional answer."""
-
-REVIEW = object()
-"""Returned by any prompt when the user presses Ctrl-R to review the answers."""
-
-UNKNOWN = object()
-"""Stands for the null choice inside select prompts (questionary treats a None value as 'use the title')."""
 
 KEY_FIELDS: dict[type[BaseModel], str] = {m.Party: "short_name", m.Body: "id"}
 """The fields other answers refer to (the lookups ``Answers.party`` and ``Answers.body`` use them)."""
@@ -172,140 +159,6 @@ class Question:
         except ValidationError as exc:
             raise ValueError(_message(exc)) from None
 
-    def parse_text(self, raw: str) -> Any:
-        """Validate what the user typed (empty means unknown when the field may be unknown)."""
-        raw = raw.strip()
-        if not raw:
-            if self.optional:
-                return None
-            raise ValueError("an answer is needed here")
-        if self.inner in (int, Decimal) or _is_number(self.inner):
-            raw = raw.replace(",", "").removeprefix("£").removesuffix("%").strip()
-        return self.validate(raw)
-
-    def ask(self, prompter: Prompter, current: Any, *, parties: Sequence[str], bodies: Sequence[str]) -> Any:
-        """Ask this question with ``current`` as the default; return the YAML-ready answer."""
-        message = self.title
-        if self.kind is Kind.SELECT:
-            return prompter.select(message, self._choices(parties, bodies), default=current, help=self.help)
-        if self.kind is Kind.CONFIRM:
-            return prompter.confirm(message, default=bool(current), help=self.help)
-        if self.kind is Kind.CHECKBOX:
-            return self._checkbox(prompter, current, parties)
-        if self.kind is Kind.TEXT_LIST:
-            return self._text_list(prompter, current)
-        if self.kind is Kind.MAPPING:
-            return self._mapping(prompter, current, parties)
-        shown = "" if current is None else _display(current)
-        hint = "empty = unknown" if self.optional else ""
-        return prompter.text(message, default=shown, help=self.help, hint=hint, parse=self.parse_text)
-
-    # -- the prompts that need more than one call
-
-    def _choices(self, parties: Sequence[str], bodies: Sequence[str]) -> list[tuple[str, Any, str]]:
-        """``(label, value, explanation)`` for each allowed answer, the explicit unknown last."""
-        choices: list[tuple[str, Any, str]] = []
-        if self.enum is not None:
-            choices = [_choice(c) for c in self.enum]
-        elif self.inner is bool:
-            choices = [("Yes", True, ""), ("No", False, "")]
-        elif self.ref == "party":
-            choices = [(p, p, "") for p in parties]
-        elif self.ref == "body":
-            choices = [(b, b, "") for b in bodies]
-        if self.optional:
-            choices.append((UNKNOWN_LABEL, None, "Stored as unknown ([●] in the drafts); you can answer it later."))
-        return choices
-
-    def _checkbox(self, prompter: Prompter, current: Any, parties: Sequence[str]) -> Any:
-        enum = self.enum
-        choices = [_choice(c) for c in enum] if enum is not None else [(p, p, "") for p in parties]
-        chosen = set(current or ())
-        hint = "space to tick, enter when done" + ("; none ticked = the default" if self.optional else "")
-        required = not self.optional and bool(self.info.metadata)
-        picked = prompter.checkbox(self.title, choices, chosen=chosen, help=self.help, hint=hint, required=required)
-        if picked is REVIEW:
-            return REVIEW
-        if not picked and self.optional:
-            return None
-        return self.validate(picked)
-
-    def _text_list(self, prompter: Prompter, current: Any) -> Any:
-        """One text prompt per item: edit or clear the existing ones, then add more until an empty answer."""
-        items: list[str] = []
-        existing = list(current or [])
-        item_question = _item_text_question(self)
-        prompter.note(f"{self.title}" + (f" — {self.help}" if self.help else ""))
-        prompter.note("  One item per prompt; an empty answer ends the list (clear an item to remove it).")
-        index = 0
-        while True:
-            default = existing[index] if index < len(existing) else ""
-            answer = prompter.text(f"  {index + 1}.", default=str(default), parse=item_question)
-            if answer is REVIEW:
-                return REVIEW
-            index += 1
-            if answer is not None:
-                items.append(answer)
-            elif index > len(existing):
-                break
-        return self.validate(items)
-
-    def _mapping(self, prompter: Prompter, current: Any, parties: Sequence[str]) -> Any:
-        """One prompt per party (empty leaves a party out; all empty = unknown)."""
-        value_question = _item_text_question(self, mapping=True)
-        existing: Mapping[str, Any] = current or {}
-        prompter.note(f"{self.title}" + (f" — {self.help}" if self.help else ""))
-        result: dict[str, Any] = {}
-        for name in parties:
-            shown = "" if existing.get(name) is None else _display(existing[name])
-            answer = prompter.text(f"  {name}:", default=shown, parse=value_question, hint="empty = none")
-            if answer is REVIEW:
-                return REVIEW
-            if answer is not None:
-                result[name] = answer
-        if not result:
-            return None if self.optional else self.validate({})
-        return self.validate(result)
-
-
-def _choice(c: StrEnum) -> tuple[str, Any, str]:
-    label, explanation = m.CHOICE_HELP[c]
-    return (label, c.value, explanation)
-
-
-def _item_text_question(owner: Question, *, mapping: bool = False) -> Callable[[str], Any]:
-    """A parser for one item of a list (or one value of a mapping) of ``owner``'s field."""
-    args = get_args(owner.inner)
-    item_type = args[-1] if args else str
-    adapter: TypeAdapter[Any] = TypeAdapter(item_type)
-    numeric = _is_number(item_type)
-
-    def parse(raw: str) -> Any:
-        raw = raw.strip()
-        if not raw:
-            return None
-        if numeric:
-            raw = raw.replace(",", "").removeprefix("£").removesuffix("%").strip()
-        try:
-            return to_yaml(adapter.validate_python(raw))
-        except ValidationError as exc:
-            raise ValueError(_message(exc)) from None
-
-    return parse
-
-
-def _is_number(annotation: Any) -> bool:
-    inner, _, _ = _unwrap(annotation)
-    return inner in (int, Decimal)
-
-
-def _display(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
-
 
 def _message(exc: ValidationError) -> str:
     error = exc.errors(include_url=False)[0]
@@ -408,105 +261,3 @@ def model_at(path: Sequence[str | int]) -> type[BaseModel] | None:
             return None
         current = q.item_model
     return current
-
-
-# ------------------------------------------------------------------------------------------------ prompts
-
-
-class Prompter:
-    """Builds and runs every questionary prompt; tests inject prompt_toolkit ``input`` and ``output``."""
-
-    def __init__(
-        self, *, echo: Callable[[str], None], input: Any = None, output: Any = None, trace: bool = False
-    ) -> None:
-        import questionary  # imported here so `check` and `build` never pay for prompt_toolkit
-
-        self._q = questionary
-        self.echo = echo
-        self.trace = trace  # echo each question too (tests read the transcript; a terminal shows the prompt)
-        self._io: dict[str, Any] = {k: v for k, v in (("input", input), ("output", output)) if v is not None}
-
-    def note(self, text: str) -> None:
-        self.echo(text)
-
-    def _run(self, prompt: Any, message: str) -> Any:
-        from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
-
-        if self.trace:
-            self.echo(f"? {message}")
-        bindings = KeyBindings()
-
-        @bindings.add("c-r", eager=True)
-        def _review(event: Any) -> None:
-            event.app.exit(result=REVIEW)
-
-        prompt.application.key_bindings = merge_key_bindings([prompt.application.key_bindings, bindings])
-        return prompt.unsafe_ask()  # Ctrl-C raises KeyboardInterrupt: every earlier answer is already saved
-
-    def _help(self, help: str) -> None:
-        if help:
-            self.echo(f"  ({help})")
-
-    def select(self, message: str, choices: Sequence[tuple[str, Any, str]], *, default: Any, help: str = "") -> Any:
-        self._help(help)
-        options = [
-            self._q.Choice(label, value=UNKNOWN if value is None else value, description=explanation or None)
-            for label, value, explanation in choices
-        ]
-        start = next((o for o in options if o.value == (UNKNOWN if default is None else default)), None)
-        prompt = self._q.select(
-            message,
-            choices=options,
-            default=start,
-            use_search_filter=True,  # type part of a label to pick it
-            use_jk_keys=False,
-            instruction="(arrow keys or type to filter; Enter to choose)",
-            **self._io,
-        )
-        answer = self._run(prompt, message)
-        return None if answer is UNKNOWN else answer
-
-    def confirm(self, message: str, *, default: bool, help: str = "") -> Any:
-        self._help(help)
-        return self._run(self._q.confirm(message, default=default, **self._io), message)
-
-    def checkbox(
-        self,
-        message: str,
-        choices: Sequence[tuple[str, Any, str]],
-        *,
-        chosen: set[Any],
-        help: str = "",
-        hint: str = "",
-        required: bool = False,
-    ) -> Any:
-        self._help(help)
-        options = [
-            self._q.Choice(label, value=value, checked=value in chosen, description=explanation or None)
-            for label, value, explanation in choices
-        ]
-
-        def validate(picked: list[Any]) -> bool | str:
-            return bool(picked) or not required or "tick at least one"
-
-        prompt = self._q.checkbox(message, choices=options, validate=validate, instruction=hint or None, **self._io)
-        return self._run(prompt, message)
-
-    def text(self, message: str, *, default: str, parse: Callable[[str], Any], help: str = "", hint: str = "") -> Any:
-        """A text prompt that only accepts what ``parse`` accepts; returns the parsed value."""
-        self._help(help)
-
-        def validate(raw: str) -> bool | str:
-            try:
-                parse(raw)
-            except ValueError as exc:
-                return str(exc)
-            return True
-
-        prompt = self._q.text(message, default=default, validate=validate, instruction=hint or None, **self._io)
-        raw = self._run(prompt, message)
-        return REVIEW if raw is REVIEW else parse(raw)
-
-    def path(self, message: str, *, default: str) -> str:
-        answer = self._run(self._q.text(message, default=default, **self._io), message)
-        return default if answer is REVIEW else str(answer).strip() or default

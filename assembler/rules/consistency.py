@@ -39,6 +39,14 @@ def _quorum(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
                 [("bodies", bi, "quorum", "members"), ("bodies", bi, "members")],
                 f"lower the quorum to at most {len(voters)}, or add voting members",
             )
+        voting_parties = sorted(bf.voting_parties)
+        if b.quorum.each_party and len(voting_parties) > b.quorum.members <= len(voters):
+            yield r.warning(
+                f"The quorum of {b.name} is {b.quorum.members}, but each of its {len(voting_parties)} voting parties "
+                f"must be represented, so at least {len(voting_parties)} members must be present.",
+                [("bodies", bi, "quorum", "members"), ("bodies", bi, "quorum", "each_party")],
+                f"raise the quorum to {len(voting_parties)}, or set quorum.each_party: false",
+            )
         if b.quorum.each_party:
             # a party that may not vote on this body (rule R1: not an NHS relevant body where functions are exercised
             # jointly) is not required for the quorum, so R10 never asks for a vote R1 forbids
