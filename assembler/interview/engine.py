@@ -55,7 +55,7 @@ from .plan import (
     steps,
     usual_fields,
 )
-from .questions import Kind, Question, default_at, question, to_yaml
+from .questions import KEY_FIELDS, Kind, Question, default_at, question, to_yaml
 from .session import MISSING, Session
 
 __all__ = ["Choice", "Engine", "Outcome", "Page", "Position", "ReviewItem"]
@@ -562,6 +562,7 @@ class Engine:
                     if not any(e["type"] == "missing" for e in exc.errors()):
                         msg = str(exc.errors(include_url=False)[0]["msg"]).removeprefix("Value error, ")
                         problems.append(_sentence(_plain_model_message(msg)))
+        problems.extend(_duplicate(data, path))
         answers = provisional(data)
         notes: list[str] = []
         if answers is not None:
@@ -706,6 +707,23 @@ class Engine:
 
 
 # -------------------------------------------------------------------------------------------------- helpers
+
+
+def _duplicate(data: Mapping[str, Any], path: Path) -> list[str]:
+    """A key answer (a party's short name) that another item of the same list already has: said at once, before
+    the item is complete enough for the rules to see it."""
+    if len(path) < 3 or not isinstance(path[-2], int):
+        return []
+    model = _model_of(path[:-1])
+    if model is None or KEY_FIELDS.get(model) != path[-1]:
+        return []
+    items = get(data, path[:-2])
+    value = get(data, path)
+    others = [i for n, i in enumerate(items) if n != path[-2] and isinstance(i, Mapping)] if isinstance(items, list) else []
+    if any(i.get(str(path[-1])) == value for i in others):
+        noun = question(model, str(path[-1])).title.rstrip("?")
+        return [f"Two parties share the short name '{value}'. Give each one a different answer to “{noun}?”."]
+    return []
 
 
 def _section_of(path: Sequence[str | int]) -> int:

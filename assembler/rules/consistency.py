@@ -44,7 +44,7 @@ def _quorum(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
             yield r.warning(
                 f"The quorum of {b.name} is {b.quorum.members}, but each of its {len(voting_parties)} voting parties "
                 f"must be represented, so at least {len(voting_parties)} members must be present.",
-                [("bodies", bi, "quorum", "members"), ("bodies", bi, "quorum", "each_party")],
+                [("bodies", bi, "quorum", "members"), ("bodies", bi, "members")],
                 f"raise the quorum to {len(voting_parties)}, or set quorum.each_party: false",
             )
         if b.quorum.each_party:
