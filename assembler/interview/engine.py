@@ -225,7 +225,15 @@ class Engine:
             data = self._data()
             for gone in list(stale(data)):
                 self.session.delete(gone)
-            for step in steps(data):
+            plan = list(steps(data))
+            later = [False] * (len(plan) + 1)  # an answer is given after this step (the user went on past it)
+            for i in range(len(plan) - 1, -1, -1):
+                step = plan[i]
+                given = step.kind in (StepKind.FIELD, StepKind.OPTIONAL) and get(data, step.path) is not MISSING
+                later[i] = later[i + 1] or given
+            for i, step in enumerate(plan):
+                if step.kind is StepKind.ADD and later[i + 1]:
+                    continue  # a list the user went on from: more items are added from the review
                 if not self._due(step, data):
                     continue
                 auto, value = self._auto(step, data)
@@ -719,7 +727,9 @@ def _duplicate(data: Mapping[str, Any], path: Path) -> list[str]:
         return []
     items = get(data, path[:-2])
     value = get(data, path)
-    others = [i for n, i in enumerate(items) if n != path[-2] and isinstance(i, Mapping)] if isinstance(items, list) else []
+    others = (
+        [i for n, i in enumerate(items) if n != path[-2] and isinstance(i, Mapping)] if isinstance(items, list) else []
+    )
     if any(i.get(str(path[-1])) == value for i in others):
         noun = question(model, str(path[-1])).title.rstrip("?")
         return [f"Two parties share the short name '{value}'. Give each one a different answer to “{noun}?”."]
