@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assembler.interview.engine import NO_MORE, Engine, Page
-from assembler.interview.plan import asked, get, governing, usual_fields
+from assembler.interview.plan import asked, get, governing, pattern
 from assembler.interview.questions import model_at
 from assembler.interview.session import MISSING
 from assembler.marking import format_date
@@ -37,10 +37,6 @@ def typed(value: Any) -> str:
 
 def ticked(target: Mapping[str, Any]) -> list[str]:
     """The standard choices and details a user with ``target`` in mind ticks: those that differ from usual."""
-    wanted: set[str] = set()
-    for entry in usual_fields():
-        if entry.detail:
-            wanted.add(entry.pattern)  # decided below from the values found
     found: set[str] = set()
 
     def walk(node: Any, path: tuple[str | int, ...]) -> None:
@@ -51,9 +47,8 @@ def ticked(target: Mapping[str, Any]) -> list[str]:
             if entry.detail:
                 if _has_value(value):
                     found.add(entry.pattern)
-            elif ".".join("*" if isinstance(p, int) else str(p) for p in path) == entry.pattern:
-                if value != q.default() and not (value is None and q.default() is None):
-                    found.add(entry.pattern)
+            elif pattern(path) == entry.pattern and value != q.default():
+                found.add(entry.pattern)
         if isinstance(node, Mapping):
             for k, v in node.items():
                 walk(v, (*path, k))
