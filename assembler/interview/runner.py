@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AssemblerError, InputError, InterviewInterrupted, NoTerminalError
+from ..marking import format_date
 from ..model import Answers, DocumentKind, label
 from ..rules import Finding, check, errors_in
 from .engine import Choice, Engine, last_file_record
@@ -172,7 +173,6 @@ def _gaps(result: InterviewResult, engine: Engine, echo: Callable[[str], None]) 
     """The [●] gaps by document with what to find out, then the next steps."""
     echo("")
     echo("== What is left to find out ==")
-    data = engine.session.data()
     for document in result.built.documents:
         needed = dict.fromkeys(_what(engine, p) for p in document.placeholders)
         name = label(DocumentKind(document.kind)) if document.kind in {k.value for k in DocumentKind} else document.kind
@@ -180,11 +180,10 @@ def _gaps(result: InterviewResult, engine: Engine, echo: Callable[[str], None]) 
         for item in needed:
             for line in wrap(f"- {item}", "  "):
                 echo(line)
-    del data
     date = result.answers.documents.draft_date
     echo("")
     echo(
-        f"The drafts are dated {date:%-d %B %Y}."
+        f"The drafts are dated {format_date(date)}."
         if date
         else "The drafts carry no date yet: answer “What date should the drafts carry?” in the review."
     )
