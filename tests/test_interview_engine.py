@@ -50,7 +50,7 @@ def test_four_parties_with_standard_choices_take_at_most_80_prompts(tmp_path: Pa
     assert not p.refused
     answers = p.engine.finish()
     assert [x.short_name for x in answers.parties] == ["NELFT", "EPUT", "MSE", "KCP"]
-    assert str(answers.bodies[0].voting.threshold_percent) == "2/3"
+    assert str(answers.bodies[0].voting.threshold) == "2/3"
 
 
 # -- 1. fixing a mistake: back, cancel, review with in-place edits of nested answers
@@ -144,7 +144,7 @@ def test_natural_answers_are_read_and_echoed(tmp_path: Path) -> None:
     p.run(until=at("What share of the votes is needed?"))
     outcome = p.engine.submit("two-thirds")
     assert outcome.accepted and outcome.echo == "two-thirds"
-    assert saved(tmp_path)["bodies"][0]["voting"]["threshold_percent"] == "2/3"
+    assert saved(tmp_path)["bodies"][0]["voting"]["threshold"] == "2/3"
 
 
 def test_days_as_a_plain_number_are_asked_about(tmp_path: Path) -> None:

@@ -696,7 +696,8 @@ class Engine:
             if step.kind is StepKind.ADD:
                 q = step.question
                 title = q.info.title or _plural(q.noun).capitalize()
-                names = [_item_name(i) or "?" for i in (get(data, step.path[:-1]) or [])]
+                listed = get(data, step.path[:-1])
+                names = [_item_name(i) or "?" for i in (listed if isinstance(listed, list) else [])]
                 items.append(ReviewItem(step.section, 1, title, ", ".join(names) or "none", step.path))
                 continue
             context = self.context(step.path)

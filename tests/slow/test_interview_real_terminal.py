@@ -25,7 +25,7 @@ FIXTURE = Path(__file__).parent.parent / "fixtures" / "interview" / "four_party.
 DOWN = "\x1b[B"
 TYPED = {
     ("collaborative", "effective_date"): "1 April 2025",
-    ("bodies", 0, "voting", "threshold_percent"): "two-thirds",
+    ("bodies", 0, "voting", "threshold"): "two-thirds",
     ("delegations", 0, "financial_limit"): "£1m",
     ("decisions", "revocation_notice_days"): "20 working days",
     ("disputes", "tiers", 0, "days"): "10 working days",
