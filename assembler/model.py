@@ -651,6 +651,7 @@ class Party(Strict):
             "the governors voting must approve before the trust enters into it. Unknown drafts the governors' "
             "approval as a condition to be confirmed.",
             when="foundation_trust",
+            detail=True,
         ),
     )
 
@@ -823,6 +824,8 @@ class Body(Strict):
             "Unknown follows the legal form for a body that decides (a contractual board under a contractual joint "
             "venture, for example) and makes any other body advisory. A collaborative may combine them: committees "
             "in common at the top with a joint committee beneath, say.",
+            usual=True,
+            none_label="As the legal form makes it",
         ),
     )
     status: Status = Field(default=Status.IN_FORCE, **ask("Is the body in place?", _STATUS_HELP))
@@ -1011,6 +1014,7 @@ class CostSharing(Strict):
             "Does anyone that is not a party help to meet the shared costs?",
             "E.g. the ICB meeting 60% of the core team's costs. A funder pays its share without becoming a party "
             "or a member.",
+            detail=True,
         ),
     )
 

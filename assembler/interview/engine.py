@@ -205,13 +205,15 @@ class Engine:
         """Whether a due step answers itself (a standard choice kept, a derived id, a body with no other to
         report to), and with what."""
         q = step.question
-        if q is None or step.kind not in (StepKind.FIELD, StepKind.OPTIONAL):
+        if q is None or step.kind is StepKind.USUAL:
             return False, None
         ticked = self.position.usual.get(0)
         entry = governing(step.path)
         if ticked is not None and entry is not None and entry.pattern not in ticked:
             if step.kind is StepKind.OPTIONAL:
                 return True, None if default_at(step.path) is None else CommentedMap()
+            if step.kind is StepKind.ADD:
+                return True, NO_MORE
             return True, self._default(step.path)
         if step.kind is not StepKind.FIELD:
             return False, None
@@ -237,6 +239,11 @@ class Engine:
                 if not self._due(step, data):
                     continue
                 auto, value = self._auto(step, data)
+                if auto and step.kind is StepKind.ADD:
+                    self.position.closed.append(step.path[:-1])
+                    if self.session.get(step.path[:-1]) is MISSING:
+                        self.session.set(step.path[:-1], [])
+                    break
                 if auto:
                     self.session.set(step.path, value)
                     break

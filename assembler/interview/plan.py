@@ -112,7 +112,7 @@ def usual_fields() -> tuple[Usual, ...]:
     def walk(model: type[BaseModel], path: Path) -> None:
         for q in asked(model):
             here = (*path, q.name)
-            if _extra(q, "detail") and (q.kind is Kind.MODEL or q.kind is not Kind.GROUP):
+            if _extra(q, "detail"):
                 found.append(Usual(pattern(here), q, True))
             elif q.kind in (Kind.GROUP, Kind.MODEL):
                 walk(q.item_model, (*here, 0) if q.kind is Kind.GROUP else here)
