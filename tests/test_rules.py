@@ -804,6 +804,33 @@ CASES = [
         [put("bodies", []), put("delegations", [])],
         put("bodies", [MSECC_BOARD_ONLY]),
     ),
+    case(
+        "C9 a body subject to a condition that is not stated",
+        "C9",
+        W,
+        "bodies[0].takes_effect",
+        MS,
+        put("bodies[0].status", "conditional"),
+        put("bodies[0].takes_effect", "the ICB's delegation to it takes effect"),
+    ),
+    case(
+        "C9 a committee of the lead provider with no lead provider",
+        "C9",
+        E,
+        "bodies[1].nature",
+        MS,
+        put("bodies[1].nature", "lead_provider_committee"),
+        put("bodies[1].nature", "advisory"),
+    ),
+    case(
+        "C10 an answer naming a document the pack does not produce",
+        "C10",
+        W,
+        "delegations[0].legal_basis",
+        MS,
+        [put("documents.sod.produce", False), put("delegations[0].legal_basis", "the MSECC scheme of delegation")],
+        put("delegations[0].legal_basis", "EPUT's own scheme of delegation"),
+    ),
 ]
 
 
@@ -820,7 +847,7 @@ def test_rule_is_silent_once_fixed(c: Case) -> None:
 
 def test_every_rule_is_covered_by_a_case() -> None:
     assert {r.id for r in RULES} == {c.rule for c in CASES}
-    assert {f"R{n}" for n in range(1, 21)} | {f"C{n}" for n in range(1, 9)} == {r.id for r in RULES}
+    assert {f"R{n}" for n in range(1, 21)} | {f"C{n}" for n in range(1, 11)} == {r.id for r in RULES}
 
 
 # ------------------------------------------------------------------------------------------- examples

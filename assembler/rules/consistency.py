@@ -1,4 +1,4 @@
-"""Cross-field consistency rules: R10, R11, R17 and C1–C8 (quorum, votes, dispute tiers, ids, shares...)."""
+"""Cross-field consistency rules: R10, R11, R17 and C1–C10 (quorum, votes, dispute tiers, ids, shares...)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from ..facts import (
     BINDING_FORMS,
     BodyFacts,
     Facts,
+    Location,
     and_list,
     format_location,
     is_member,
@@ -17,7 +18,18 @@ from ..facts import (
     sentence,
     share_words,
 )
-from ..model import Answers, Body, ChairMethod, CostMethod, DecisionRule, LegalForm, PartyRole
+from ..model import (
+    Answers,
+    Body,
+    BodyNature,
+    ChairMethod,
+    CostMethod,
+    DecisionRule,
+    DocumentKind,
+    LegalForm,
+    PartyRole,
+    Status,
+)
 from .registry import Finding, Rule, rule
 
 _COURT = re.compile(r"\b(courts?|tribunal|judge|arbitra\w*)\b", re.IGNORECASE)
@@ -246,6 +258,19 @@ def _shares(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
     tables = [(("finance", "cost_sharing", "shares"), costs.shares)]
     if a.finance.gain_risk_share is not None:
         tables.append((("finance", "gain_risk_share", "shares"), a.finance.gain_risk_share.shares))
+    # Funders' percentages and the parties' shares together make 100; a funder's fixed sum comes off first, so
+    # without funders' percentages the parties' shares alone total 100 of what remains.
+    funded = [x.share for x in f.funders if x.share is not None]
+    if funded:
+        total_costs = f.cost_shares_total
+        if total_costs is not None and total_costs != 100:
+            yield r.error(
+                f"The parties' shares of the shared costs and the funders' shares "
+                f"({and_list([f'{s:g}%' for s in funded])}) total {total_costs:g}%, not 100%.",
+                [("finance", "cost_sharing", "shares"), ("finance", "cost_sharing", "funders")],
+                "adjust the percentages so that the parties' and the funders' shares together total 100",
+            )
+        tables = tables[1:]
     for path, shares in tables:
         if shares:
             total = sum(shares.values(), Decimal(0))
@@ -255,6 +280,105 @@ def _shares(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
                     [path],
                     "adjust the percentages so that they total 100",
                 )
+
+
+@rule("C9", "Each body's legal nature fits the parties, documents and delegations")
+def _natures(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
+    for bf in f.bodies:
+        b = a.bodies[bf.index]
+        at: Location = ("bodies", bf.index, "nature")
+        if bf.nature is BodyNature.ADVISORY and bf.delegations and bf.nature_answered:
+            yield r.error(
+                f"The {bf.name} is an advisory group, but {and_list([a.delegations[i].from_party for i in bf.delegations])} "
+                "delegates to it.",
+                [at, *(("delegations", i) for i in bf.delegations)],
+                f"make the {bf.name} a body that decides (its nature), or delegate to another body",
+            )
+        if bf.nature is BodyNature.LEAD_PROVIDER_COMMITTEE and f.lead_provider is None:
+            yield r.error(
+                f"The {bf.name} is a committee of the lead provider, but no party is the lead provider.",
+                [at, ("parties",)],
+                "give the lead provider the role lead provider",
+            )
+        if bf.nature is BodyNature.ICB_COMMITTEE and bf.icb is None:
+            yield r.warning(
+                f"The {bf.name} is a committee of the integrated care board, but no ICB is a party or delegates to it.",
+                [at, ("parties",)],
+                "add the ICB as a party (it may sign only the MoU), or choose another nature for the body",
+            )
+        if bf.nature is BodyNature.CONTRACTUAL_BOARD and bf.nature_answered and not a.documents.cjv.produce:
+            yield r.error(
+                f"The {bf.name} is a contractual board, which exists only under a collaboration agreement, but the "
+                "agreement is not asked for.",
+                [at, ("documents", "cjv", "produce")],
+                f"produce the collaboration agreement, or choose another nature for the {bf.name}",
+            )
+        if b.status is Status.CONDITIONAL and b.takes_effect is None:
+            yield r.warning(
+                f"The {bf.name} takes effect on a condition that is not stated, so the drafts show [●].",
+                [("bodies", bf.index, "takes_effect")],
+                "say from when it takes effect, e.g. 'the ICB's delegation to it takes effect'",
+            )
+    for i, d in enumerate(a.delegations):
+        if d.status is Status.CONDITIONAL and d.takes_effect is None:
+            yield r.warning(
+                f"Delegation {i + 1} ({d.from_party} to {d.to_body or d.to_officer}) takes effect on a condition "
+                "that is not stated, so the drafts show [●].",
+                [("delegations", i, "takes_effect")],
+                "say from when it takes effect, e.g. 'the ICB's board approves it'",
+            )
+
+
+_DOCUMENT_NAMES: dict[DocumentKind, re.Pattern[str]] = {
+    DocumentKind.MOU: re.compile(r"\b(memorandum of understanding|MoU)\b", re.IGNORECASE),
+    DocumentKind.CJV: re.compile(r"\b(collaboration|joint venture|partnership|alliance) agreement\b", re.IGNORECASE),
+    DocumentKind.TOR: re.compile(r"\bterms of reference\b", re.IGNORECASE),
+    DocumentKind.SOD: re.compile(r"\bscheme of delegation\b(?! of (each|a|any|its|their|that)\b)", re.IGNORECASE),
+    DocumentKind.DRA: re.compile(r"\bdispute[- ]resolution (annex|procedure|protocol)\b", re.IGNORECASE),
+}
+"""How an answer names one of the pack's documents (a party's own scheme of delegation is not the pack's)."""
+
+
+@rule("C10", "Answers refer only to documents the pack produces")
+def _absent_documents(r: Rule, a: Answers, f: Facts) -> Iterator[Finding]:
+    produced = {k for k in DocumentKind if a.documents.get(k).produce}
+    for loc, text in _texts(a):
+        for kind, pattern in _DOCUMENT_NAMES.items():
+            if kind in produced:
+                continue
+            found = pattern.search(text)
+            if found is None or _own_document(text, found):
+                continue
+            yield r.warning(
+                f"{f.describe(loc)} refers to the {found.group(0)}, but the pack does not produce it.",
+                [loc, ("documents", kind.value, "produce")],
+                f"produce the {found.group(0)} too, or reword the answer",
+            )
+
+
+def _own_document(text: str, found: re.Match[str]) -> bool:
+    """A party's own document ("the Trust's scheme of delegation", "its standing orders")."""
+    before = text[: found.start()].rstrip().lower()
+    return before.endswith(("'s", "’s", "its", "their", "own"))
+
+
+def _texts(a: Answers) -> Iterator[tuple[Location, str]]:
+    """Free-text answers that may name a document: delegations, remits, reserved matters, recitals, tiers."""
+    for i, d in enumerate(a.delegations):
+        yield ("delegations", i, "function"), d.function
+        if d.legal_basis:
+            yield ("delegations", i, "legal_basis"), d.legal_basis
+    for bi, b in enumerate(a.bodies):
+        for ri, item in enumerate(b.remit):
+            yield ("bodies", bi, "remit", ri), item
+        if b.purpose:
+            yield ("bodies", bi, "purpose"), b.purpose
+    for ri, item in enumerate(a.decisions.reserved_matters):
+        yield ("decisions", "reserved_matters", ri), item
+    for ri, item in enumerate(a.collaborative.background):
+        yield ("collaborative", "background", ri), item
+    for ti, t in enumerate(a.disputes.tiers):
+        yield ("disputes", "tiers", ti, "forum"), t.forum
 
 
 @rule("C5", "At most one host")
