@@ -14,7 +14,7 @@ from ..marking import Marking
 from ..model import DocumentKind
 from ..rules import Finding
 from ._citations import KEY_TERM_CLAUSES, Citation, cite
-from ._paper import Paper, compose_paper, warnings_for
+from ._paper import Paper, compose_paper, gap_text, placeholders_for, warnings_for
 
 __all__ = [
     "KEY_TERM_CLAUSES",
@@ -25,7 +25,9 @@ __all__ = [
     "Paper",
     "cite",
     "compose_papers",
+    "gap_text",
     "paper_files",
+    "placeholders_for",
     "warnings_for",
 ]
 
