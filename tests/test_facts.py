@@ -488,7 +488,7 @@ def test_each_partys_delegations_seats_and_cost_share() -> None:
 
     msecc = example("msecc")
     assert msecc.delegations_from("EPUT") == (0, 3)
-    assert [b.id for b, _ in msecc.seats_of("Provide")][0] == "board"
+    assert next(b.id for b, _ in msecc.seats_of("Provide")) == "board"
     assert msecc.cost_share("NELFT").share == Fraction(1, 3)
     assert not msecc.cost_share("ICB").pays  # an observer meets no share of equal costs
     weac = example("joint_committee")
