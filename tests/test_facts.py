@@ -470,17 +470,18 @@ def test_members_approve_and_a_system_partner_that_signs_only_the_memorandum_end
 
 
 def test_the_governors_approve_only_where_the_arrangements_are_a_significant_transaction() -> None:
-    from assembler.facts import ApprovalKind, SignificantTransaction
+    from assembler.facts import ApprovalKind
 
-    parties = [party("A", "nhs_foundation_trust"), party("B")]
-    for answer, expected in ((True, SignificantTransaction.YES), (False, SignificantTransaction.NO)):
-        facts = make(legal_form="cjv", parties=parties, approvals={"governors_approval": answer})
-        assert facts.significant_transaction(facts.answers.parties[0]) is expected
-        assert facts.significant_transaction(facts.answers.parties[1]) is SignificantTransaction.NO  # an NHS trust
+    for answer in ("yes", "no", "not_yet_known"):
+        parties = [{**party("A", "nhs_foundation_trust"), "significant_transaction": answer}, party("B")]
+        facts = make(legal_form="cjv", parties=parties)
         governors = [a.party.short_name for a in facts.approvals if a.kind is ApprovalKind.GOVERNORS]
-        assert governors == (["A"] if answer else [])
-    unknown = make(legal_form="cjv", parties=parties)
-    assert unknown.significant_transaction(unknown.answers.parties[0]) is SignificantTransaction.NOT_YET_KNOWN
+        assert governors == (["A"] if answer == "yes" else [])  # never B, an NHS trust
+    advisory = make(
+        legal_form="mou_only",
+        parties=[{**party("A", "nhs_foundation_trust"), "significant_transaction": "yes"}, party("B")],
+    )
+    assert all(a.kind is not ApprovalKind.GOVERNORS for a in advisory.approvals)  # nothing binds: no transaction
 
 
 def test_each_partys_delegations_seats_and_cost_share() -> None:

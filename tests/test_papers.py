@@ -61,18 +61,17 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 
 def significant(text: str) -> str:
     """An answers file in which the arrangements are a significant transaction for every foundation trust."""
-    return text + "\napprovals:\n  governors_approval: true\n"
+    return text.replace(
+        "kind: nhs_foundation_trust\n", "kind: nhs_foundation_trust\n    significant_transaction: yes\n"
+    )
 
 
 @pytest.fixture(scope="module")
 def governed(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The joint committee example (two foundation trusts and an NHS trust), as a significant transaction."""
     folder = tmp_path_factory.mktemp("governed")
-    source = (ROOT / "answers" / "joint_committee.yaml").read_text()
-    source = "\n".join(line for line in source.splitlines() if "governors_approval" not in line)
-    source = source.replace("\napprovals:\n", "\napprovals:\n  governors_approval: true\n")
     answers = folder / "significant.yaml"
-    answers.write_text(source if "governors_approval" in source else significant(source))
+    answers.write_text(significant((ROOT / "answers" / "joint_committee.yaml").read_text()))
     return _build(answers, folder / "out")
 
 

@@ -17,14 +17,13 @@ from ..facts import (
     ApprovalKind,
     CostShare,
     Facts,
-    SignificantTransaction,
     and_list,
     parse_field_path,
     sentence,
     share_words,
 )
 from ..marking import Marking, format_date
-from ..model import CostMethod, DocumentForm, DocumentKind, PartyKind
+from ..model import CostMethod, DocumentForm, DocumentKind, PartyKind, Significance, Status
 from ..rendering import format_money
 from ..rules import Finding, Severity, concerns
 from ._citations import Citation, cite
@@ -277,7 +276,10 @@ class _Writer:
                 else (", up to a financial limit still to be set (", None, ")")
             )
             basis = f", under {d.legal_basis}" if d.legal_basis else ""
-            self.resolve(f"delegate to {to} {d.function}", *limit, basis)
+            when = ""
+            if d.status is not Status.IN_FORCE:
+                when = f", with effect from when {d.takes_effect}" if d.takes_effect else ", once it is confirmed"
+            self.resolve(f"delegate to {to} {d.function}", *limit, basis, when)
         seats = f.seats_of(self.short)
         if seats:
             places = "; ".join(
@@ -290,13 +292,13 @@ class _Writer:
             s = self.party.signatory
             self.resolve("authorise ", s.name, ", ", s.title, f", to sign {self.titles(signed)} for {self.short}")
         if self.party.kind is PartyKind.NHS_FOUNDATION_TRUST and not endorse:
-            answer = f.significant_transaction(self.party)
-            if answer is SignificantTransaction.YES:
+            answer = f.significance(self.party)
+            if self.party in f.governors_must_approve:
                 self.resolve(
                     f"note that entering into the arrangements is a significant transaction for {self.short}, and "
                     "refer it to the council of governors for approval"
                 )
-            elif answer is SignificantTransaction.NOT_YET_KNOWN:
+            elif answer is Significance.NOT_YET_KNOWN and f.binding:
                 self.resolve(
                     f"decide whether entering into the arrangements is a significant transaction under {self.short}'s "
                     "constitution and, if it is, refer it to the council of governors for approval"
@@ -331,7 +333,8 @@ class _Writer:
         ]
         if board is not None and top is not None:
             seats = "; ".join(
-                f"{p}: {and_list([m.role + ('' if m.votes else ' (not voting)') for m in board.members if m.party == p])}"
+                f"{p or 'Independent'}: "
+                f"{and_list([m.role + ('' if m.votes else ' (not voting)') for m in board.members if m.party == p])}"
                 for p in dict.fromkeys(m.party for m in board.members)
             )
             quorum: tuple[Piece, ...] = (
@@ -400,11 +403,24 @@ class _Writer:
         if method is CostMethod.NO_SHARED_COSTS:
             return ("No shared costs: each party meets its own costs",)
         label = _upper_first(sentence(method))
+        rest = " left after the funders' contributions" if share.of_remainder else ""
+        funders = "; ".join(
+            f"{f.short_name or f.name} "
+            + (
+                f"{float(f.share):g}%"
+                if f.share is not None
+                else format_money(f.amount) + " a year"
+                if f.amount
+                else GAP
+            )
+            for f in self.facts.funders
+        )
+        label += f" (funders: {funders})" if funders else ""
         if not share.pays:
             return (f"{label}; {self.short} pays no share unless it agrees in writing",)
         if share.share is not None:
             words = f"{float(share.share * 100):g}%" if method is CostMethod.FIXED_SHARES else share_words(share.share)
-            return (f"{label}; {self.short} pays {words} of the shared costs",)
+            return (f"{label}; {self.short} pays {words} of the shared costs{rest}",)
         return (f"{label}; {self.short} pays its share on that basis",)
 
     def term_text(self) -> tuple[Piece, ...]:
@@ -468,11 +484,7 @@ class _Writer:
         if by_kind.get(ApprovalKind.GOVERNORS):
             names = and_list(by_kind[ApprovalKind.GOVERNORS])
             self.blocks.append(_item(f"Approval by the council of governors of {names} (significant transaction)."))
-        unknown = [
-            p.short_name
-            for p in f.foundation_trusts
-            if f.significant_transaction(p) is SignificantTransaction.NOT_YET_KNOWN
-        ]
+        unknown = [p.short_name for p in f.governors_unknown]
         if unknown:
             self.blocks.append(
                 _item(f"{and_list(unknown)} to confirm whether the arrangements are a significant transaction.")

@@ -14,6 +14,7 @@ from assembler.assembly import build
 
 from ..optional_tools import need_office
 from ..test_papers import EXAMPLES, ROOT
+from ..test_papers import significant as as_significant
 
 pytestmark = pytest.mark.slow
 
@@ -25,9 +26,8 @@ def papers(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     found: list[Path] = []
     for answers in EXAMPLES:
         found += build(answers, out_dir=folder / answers.stem, only=[], papers=True).papers
-    source = (ROOT / "answers" / "joint_committee.yaml").read_text()
     significant = folder / "significant.yaml"
-    significant.write_text(source.replace("governors_approval: null", "governors_approval: true"))
+    significant.write_text(as_significant((ROOT / "answers" / "joint_committee.yaml").read_text()))
     result = build(significant, out_dir=folder / "significant", only=[], papers=True)
     assert any("governors" in p.name for p in result.papers)  # a governors' paper is laid out too
     return found + result.papers
