@@ -25,12 +25,16 @@ from .library import Library, load_library
 from .marking import Marking, draft_date
 from .model import DocumentKind
 from .pack import TOOL_DIR, PackWriter, check_targets, manifest_name, os_error
+from .papers import PAPER_FIGURE_MAX, PAPER_TEMPLATE, compose_papers, paper_files
 from .rendering import answers_context, make_environment
 from .report import build_report, model_json, report_json
 from .resources import templates_root
 from .rules import Finding, check, errors_in
 
-__all__ = ["BuildResult", "FindingsError", "build", "parse_only", "templates_root"]
+__all__ = ["PAPERS", "BuildResult", "FindingsError", "build", "parse_only", "parse_selection", "templates_root"]
+
+PAPERS = "papers"
+"""The name ``--only`` gives the board papers, beside the document kinds."""
 
 
 @dataclass
@@ -49,23 +53,34 @@ class BuildResult:
     diagram_message: str = ""  # drawn, or why not (Graphviz missing): one line for the user
     diagrams: list[Path] = field(default_factory=list)  # the governance diagram beside the pack (SVG, PNG)
     skipped: list[str] = field(default_factory=list)  # documents asked for but switched off in the answers
+    papers: list[Path] = field(default_factory=list)  # the board papers (papers/*.docx)
+
+
+def parse_selection(value: str | None) -> tuple[list[DocumentKind], bool]:
+    """``--only mou,cjv,papers`` as the document kinds and whether the board papers are wanted (everything when
+    not given)."""
+    if not value:
+        return list(DocumentKind), True
+    kinds = []
+    papers = False
+    for part in value.split(","):
+        name = part.strip().lower()
+        if name == PAPERS:
+            papers = True
+            continue
+        try:
+            kinds.append(DocumentKind(name))
+        except ValueError:
+            allowed = ", ".join([*(k.value for k in DocumentKind), PAPERS])
+            raise InputError(
+                problems=[Problem("--only", name, "unknown document", f"use some of: {allowed}")]
+            ) from None
+    return kinds, papers
 
 
 def parse_only(value: str | None) -> list[DocumentKind]:
     """``--only mou,cjv`` as document kinds (all five when not given)."""
-    if not value:
-        return list(DocumentKind)
-    kinds = []
-    for part in value.split(","):
-        name = part.strip().lower()
-        try:
-            kinds.append(DocumentKind(name))
-        except ValueError:
-            allowed = ", ".join(k.value for k in DocumentKind)
-            raise InputError(
-                problems=[Problem("--only", name, "unknown document", f"use some of: {allowed}")]
-            ) from None
-    return kinds
+    return parse_selection(value)[0]
 
 
 def build(
@@ -80,8 +95,12 @@ def build(
     templates: Path | None = None,
     loaded: LoadedAnswers | None = None,
     compare: Path | str | None = None,
+    papers: bool | None = None,
 ) -> BuildResult:
     """Build the documents for one answers file; raises ``FindingsError`` when the rules find errors.
+
+    ``papers``: also write a board paper for each party that must approve (or note) the pack (by default when
+    ``only`` is not given); the whole pack is then composed, for the clause numbers the papers cite.
 
     ``final`` leaves out the draft marking ("Draft (0.2) — date — subject to contract") from every page.
     ``compare``: the folder of an earlier pack of the same collaborative; each changed document then gets a
@@ -100,6 +119,7 @@ def build(
     out = Path(out_dir) if out_dir is not None else Path("out") / answers_path.stem
     _check_writable(out)
     wanted = list(only) if only is not None else list(DocumentKind)
+    papers = only is None if papers is None else papers
     env = library.derived.get("environment")
     if env is None:  # compiled clause templates are kept for the next build with the same library
         env = library.derived["environment"] = make_environment(library=library)
@@ -134,7 +154,9 @@ def build(
             )
         plan.append((kind, doc, f"{slug}-{doc.file_name}{suffix}.docx"))
     report_name = f"assembly-report{suffix}.json"
+    paper_names = [name for name, _ in paper_files(facts, slug=slug, suffix=suffix)] if papers else []
     names = [name for _, _, name in plan] + [name for name, _ in pictures] + [report_name, manifest_name(suffix)]
+    names += paper_names
     names += [name.removesuffix(".docx") + ".pdf" for _, _, name in plan] if pdf else []
     names += [f"{REDLINE_DIR}/{name}" for _, _, name in plan] if previous is not None else []
     check_targets(out, names)  # a name too long, or a folder in the way: stop before the work, not after
@@ -143,7 +165,14 @@ def build(
     properties_by_kind: dict[DocumentKind, dict[str, str]] = {}
     with _collection_paused():
         composed_docs = compose_pack(
-            library, answers, findings, env=env, kinds=wanted, clean=clean, base_context=base, marking=marking
+            library,
+            answers,
+            findings,
+            env=env,
+            kinds=list(DocumentKind) if papers else wanted,
+            clean=clean,
+            base_context=base,
+            marking=marking,
         )
         for kind, doc, name in plan:
             composed = composed_docs[kind]
@@ -160,6 +189,31 @@ def build(
             outputs.append((name, data))
             result.documents.append(composed)
             properties_by_kind[kind] = properties
+        paper_outputs: list[tuple[str, bytes]] = []
+        papers_report: list[dict[str, object]] = []
+        if papers:
+            figure = diagram.caption if diagram is not None else None
+            for name, paper in compose_papers(
+                facts, findings, composed_docs, slug=slug, suffix=suffix, marking=marking, figure=figure, clean=clean
+            ):
+                properties = {
+                    "assembler.answers_sha256": digest,
+                    "assembler.answers_file": answers_path.name,
+                    "assembler.library_version": library.version,
+                    "assembler.paper": f"{paper.approval.party.short_name}:{paper.approval.kind.value}",
+                    "assembler.placeholders": str(len(paper.placeholders)),
+                    "assembler.clean": "yes" if clean else "no",
+                }
+                data = write_docx(
+                    paper,
+                    templates / PAPER_TEMPLATE,
+                    properties=properties,
+                    clean=clean,
+                    figure=diagram,
+                    figure_max=PAPER_FIGURE_MAX,
+                )
+                paper_outputs.append((name, data))
+                papers_report.append({"file": name, **paper.report()})
         if previous is not None:
             result.comparison = compare_documents(
                 previous=previous.folder,
@@ -177,8 +231,9 @@ def build(
     # holds either the whole new pack or, if the build fails or is stopped, the whole old one.
     result.written = [out / name for name, _ in outputs]
     with PackWriter(out, manifest=manifest_name(suffix)) as pack:
-        for name, data in outputs + pictures:  # the documents, and the diagram beside them
+        for name, data in outputs + pictures + paper_outputs:  # the documents, the diagram beside them, the papers
             pack.stage(name, data)
+        result.papers = [out / name for name, _ in paper_outputs]
         for name, data in result.comparison.redlines() if result.comparison is not None else []:
             pack.stage(name, data)
             result.redlines.append(out / name)
@@ -202,6 +257,8 @@ def build(
             pdf=pdf_note,
             diagram={"files": [p.name for p in result.diagrams], "message": result.diagram_message},
         )
+        if papers:
+            report["papers"] = papers_report
         if result.comparison is not None:
             report["changes"] = result.comparison.report()
         pack.stage(report_name, report_json(report).encode("utf-8"))
@@ -214,6 +271,7 @@ def build(
                 "library_version": library.version,
                 "clean": clean,
                 "report": report_name,
+                "papers": paper_names,
             }
         )
     result.report_path = out / report_name

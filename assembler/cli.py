@@ -109,8 +109,11 @@ def check(answers: Path, fmt: str) -> None:
 @main.command()
 @click.argument("answers", type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), help="Output folder (default: out/<answers name>).")
-@click.option("--only", help="Comma-separated documents to build: mou,cjv,tor,sod,dra (default: all).")
-@click.option("--clean", is_flag=True, help="Clean copies: no drafting notes (files end in -clean).")
+@click.option(
+    "--only",
+    help="Comma-separated documents to build: mou,cjv,tor,sod,dra and papers (the board papers); default: all.",
+)
+@click.option("--clean", is_flag=True, help="Clean copies: no drafting notes, in papers too (files end in -clean).")
 @click.option("--final", is_flag=True, help="Final copies: no draft marking in the page headers.")
 @click.option("--pdf", is_flag=True, help="Also convert to PDF with LibreOffice, where installed.")
 @click.option("--library", "library_dir", type=click.Path(path_type=Path), help="Another clause library folder.")
@@ -133,12 +136,12 @@ def build(
 ) -> None:
     """Build the Word documents for an answers file (exit 1 if the governance rules find errors)."""
     from .answers_file import load_answers
-    from .assembly import FindingsError, parse_only
+    from .assembly import FindingsError, parse_selection
     from .assembly import build as run_build
     from .library import load_library
     from .report import summary_lines
 
-    kinds = parse_only(only)
+    kinds, papers = parse_selection(only)
     library = load_library(library_dir) if library_dir is not None else None
     loaded = load_answers(answers)
     if loaded.notice:
@@ -154,6 +157,7 @@ def build(
             pdf=pdf,
             library=library,
             compare=previous,
+            papers=papers,
         )
     except FindingsError as exc:
         print_findings(exc.findings, title=str(answers))
@@ -161,7 +165,7 @@ def build(
         sys.exit(1)
     for path in [*result.written, *result.pdfs]:
         click.echo(f"wrote {path}")
-    for path in result.diagrams:
+    for path in [*result.diagrams, *result.papers]:
         click.echo(f"wrote {path}")
     if not result.diagrams and result.diagram_message:
         click.echo(result.diagram_message)  # one line: what was skipped and how to install it

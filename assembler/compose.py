@@ -29,7 +29,7 @@ from .rules import Finding, Severity, concerns
 from .sandbox import render_bounded
 from .wording import agree_counts, agree_definitions, agree_lists
 
-__all__ = ["ComposedDocument", "IncludedClause", "compose_document", "compose_pack"]
+__all__ = ["Anchor", "ComposedDocument", "IncludedClause", "compose_document", "compose_pack"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,11 @@ class ComposedDocument:
     @property
     def kind(self) -> DocumentKind:
         return DocumentKind(self.definition.kind)
+
+    @property
+    def subject(self) -> str:
+        """The document's title (its core property "subject")."""
+        return self.definition.title
 
     def anchor(self, target: str, section: str) -> Anchor | None:
         """Where a cross-reference points: the same schedule or part first, then anywhere."""

@@ -13,18 +13,34 @@ import functools
 import io
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from lxml import etree
 
-from .compose import ComposedDocument
+from .compose import Anchor
 from .diagram import Diagram
 from .docmodel import Block, BlockKind, Run, RunKind
 from .errors import LibraryError, Problem
 from .ooxml import add, qn, xml_text
 from .package import normalise_package
+from .rules import Finding
 
-__all__ = ["write_docx"]
+__all__ = ["Writable", "write_docx"]
+
+
+class Writable(Protocol):
+    """What the writer needs of a document: a composed document of the pack, or a board paper."""
+
+    blocks: list[Block]
+    cover: dict[str, Any]
+    toc: list[tuple[str, str]]
+    warnings: list[Finding]
+
+    @property
+    def subject(self) -> str: ...
+
+    def anchor(self, target: str, section: str) -> Anchor | None: ...
+
 
 XML_SPACE = qn("xml:space")
 LEGAL_LIST_ID, PARTIES_LIST_ID, RECITALS_LIST_ID = 1, 2, 3
@@ -118,22 +134,30 @@ EMU_PER_INCH = 914400
 FIGURE_MAX = (6.0, 8.0)  # inches: the text's width (less a margin) and most of a page's height
 
 
-def figure_size(pixels: tuple[int, int], dpi: int) -> tuple[int, int]:
-    """A picture's width and height in EMU: its natural size at ``dpi``, shrunk to fit the page if need be."""
+def figure_size(pixels: tuple[int, int], dpi: int, most: tuple[float, float] = FIGURE_MAX) -> tuple[int, int]:
+    """A picture's width and height in EMU: its natural size at ``dpi``, shrunk to fit ``most`` (inches) if need
+    be."""
     width, height = pixels[0] / dpi, pixels[1] / dpi
-    scale = min(1.0, FIGURE_MAX[0] / width, FIGURE_MAX[1] / height)
+    scale = min(1.0, most[0] / width, most[1] / height)
     return round(width * scale * EMU_PER_INCH), round(height * scale * EMU_PER_INCH)
 
 
 class _BodyWriter:
     def __init__(
-        self, body: Any, numbering: Any, composed: ComposedDocument, part: Any, figure: Diagram | None
+        self,
+        body: Any,
+        numbering: Any,
+        composed: Writable,
+        part: Any,
+        figure: Diagram | None,
+        figure_max: tuple[float, float] = FIGURE_MAX,
     ) -> None:
         self.body = body
         self.numbering = numbering
         self.doc = composed
         self.part = part  # the document part, which holds the pictures
         self.figure = figure
+        self.figure_max = figure_max
         self.figures = 0
         self.bookmark_id = 0
         self.toc_entries = 0
@@ -319,7 +343,7 @@ class _BodyWriter:
         from .diagram import PNG_DPI
 
         self.figures += 1
-        width, height = figure_size(self.figure.size, PNG_DPI)
+        width, height = figure_size(self.figure.size, PNG_DPI, self.figure_max)
         inline = self.part.new_pic_inline(io.BytesIO(self.figure.png), Emu(width), Emu(height))
         doc_pr = inline.find(qn("wp:docPr"))
         doc_pr.set("name", f"Figure {self.figures}")
@@ -396,15 +420,16 @@ def _cover_environment() -> Any:
 
 
 def write_docx(
-    composed: ComposedDocument,
+    composed: Writable,
     template: Path,
     *,
     properties: dict[str, str],
     clean: bool,
     figure: Diagram | None = None,
+    figure_max: tuple[float, float] = FIGURE_MAX,
 ) -> bytes:
     """The finished .docx as bytes (deterministic for the same input); ``figure`` is the governance diagram
-    that a ``FIGURE:`` line of a clause shows."""
+    that a ``FIGURE:`` line of a clause shows, at most ``figure_max`` inches wide and high."""
     from docxtpl import DocxTemplate, RichText
     from markupsafe import Markup
 
@@ -428,7 +453,7 @@ def write_docx(
     if marker is None:
         raise LibraryError(problems=[Problem(str(template), "", "no {{p body }} paragraph", "recreate the template")])
     container = etree.Element(_w("body"))
-    writer = _BodyWriter(container, tpl.docx.part.numbering_part.element, composed, tpl.docx.part, figure)
+    writer = _BodyWriter(container, tpl.docx.part.numbering_part.element, composed, tpl.docx.part, figure, figure_max)
     writer.contents()
     if not clean:
         writer.warnings()
@@ -440,7 +465,7 @@ def write_docx(
 
     core = tpl.docx.core_properties  # not get_docx(): after rendering it would reload the template
     core.title = _core_text(f"{cover['title']}: {cover['collaborative']}")
-    core.subject = _core_text(composed.definition.title)
+    core.subject = _core_text(composed.subject)
     core.author = "assembler"
     core.last_modified_by = "assembler"
     core.keywords = _core_text(cover["collaborative"])

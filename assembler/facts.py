@@ -44,6 +44,7 @@ from .model import (
 )
 
 __all__ = [
+    "BINDING_DOCUMENTS",
     "BINDING_FORMS",
     "COMMISSIONER_KINDS",
     "COMPANY_KINDS",
@@ -56,7 +57,10 @@ __all__ = [
     "SENTENCE_ENUMS",
     "STATUTORY_FORMS",
     "STATUTORY_NATURES",
+    "Approval",
+    "ApprovalKind",
     "BodyFacts",
+    "CostShare",
     "Facts",
     "Location",
     "MemberFacts",
@@ -68,6 +72,7 @@ __all__ = [
     "format_location",
     "is_member",
     "is_nhs_relevant",
+    "parse_field_path",
     "sentence",
     "share_words",
     "threshold_met",
@@ -112,6 +117,9 @@ STATUTORY_NATURES = frozenset({BodyNature.COMMITTEES_IN_COMMON, BodyNature.JOINT
 
 JOINT_NATURES = frozenset({BodyNature.COMMITTEES_IN_COMMON, BodyNature.JOINT_COMMITTEE})
 """Bodies on which only NHS relevant bodies may vote (rule R1): functions are exercised jointly or in common."""
+BINDING_DOCUMENTS = frozenset({DocumentKind.CJV, DocumentKind.TOR, DocumentKind.SOD})
+"""Documents by which a party is bound to the collaborative's decisions (where the arrangements bind): its board
+approves them. The memorandum and the dispute annex it applies do not make a system partner a member."""
 
 MAJORITY_RULES = frozenset({DecisionRule.SIMPLE_MAJORITY, DecisionRule.QUALIFIED_MAJORITY, DecisionRule.WEIGHTED})
 """Voting rules under which a party can be outvoted."""
@@ -363,6 +371,33 @@ class BodyFacts:
     def seat_name(self) -> str:
         """How the body's voting seats are counted in a sentence: votes by party or by member."""
         return "Party" if self.by_party else "Voting Member"
+
+
+class ApprovalKind(StrEnum):
+    """What a party's board (or a foundation trust's council of governors) is asked to do with the pack."""
+
+    APPROVE = "approve"  # a member, or a signatory of a binding document: its board approves and signs
+    ENDORSE = "endorse"  # a system partner that signs only the memorandum of understanding: notes and endorses it
+    GOVERNORS = "governors"  # a foundation trust's council of governors approves a significant transaction
+
+
+@dataclass(frozen=True)
+class Approval:
+    """One decision the pack needs before it takes effect: who decides, what kind, on which documents."""
+
+    party: Party
+    kind: ApprovalKind
+    documents: tuple[DocumentKind, ...]  # the documents of the pack the party signs or adopts, in the pack's order
+
+
+@dataclass(frozen=True)
+class CostShare:
+    """What one party pays towards the shared costs: ``share`` where a fraction can be given, else ``None``."""
+
+    method: CostMethod | None
+    share: Fraction | None
+    pays: bool  # the party meets part of the shared costs (False: it pays nothing unless it agrees in writing)
+    of_remainder: bool = False  # the share is of what is left after the funders' contributions (equal shares)
 
 
 @dataclass
@@ -801,6 +836,91 @@ class Facts:
         m = self.answers.disputes.mediation
         return m is not None and "CEDR" in m.provider.upper()
 
+    # -- approvals: who must decide what before the pack takes effect (the board papers)
+
+    def signed_documents(self, short_name: str) -> tuple[DocumentKind, ...]:
+        """The documents of the pack this party signs or adopts (a schedule of the agreement comes with it)."""
+        return tuple(k for k in self.documents if any(p.short_name == short_name for p in self.document_parties(k)))
+
+    @cached_property
+    def approvals(self) -> tuple[Approval, ...]:
+        """Every decision the pack needs, in the answers' order of parties: the board of each member and of each
+        other party to a binding document (``BINDING_DOCUMENTS``) approves; a system partner that signs only the memorandum notes
+        and endorses it; after its board, the council of governors of a foundation trust for which the
+        arrangements are a significant transaction approves them."""
+        out: list[Approval] = []
+        for party in self.answers.parties:
+            documents = self.signed_documents(party.short_name)
+            binding = self.binding and any(k in BINDING_DOCUMENTS for k in documents)
+            if is_member(party) or binding:
+                out.append(Approval(party, ApprovalKind.APPROVE, documents))
+                if party in self.governors_must_approve:
+                    out.append(Approval(party, ApprovalKind.GOVERNORS, documents))
+            elif documents:
+                out.append(Approval(party, ApprovalKind.ENDORSE, documents))
+        return tuple(out)
+
+    def delegations_from(self, short_name: str) -> tuple[int, ...]:
+        """The delegations this party makes, as indices into ``answers.delegations``."""
+        return tuple(i for i, d in enumerate(self.answers.delegations) if d.from_party == short_name)
+
+    def seats_of(self, short_name: str) -> tuple[tuple[BodyFacts, tuple[MemberFacts, ...]], ...]:
+        """Each body on which this party has seats, with those seats."""
+        out = []
+        for body in self.bodies:
+            seats = tuple(m for m in body.members if m.party == short_name)
+            if seats:
+                out.append((body, seats))
+        return tuple(out)
+
+    @cached_property
+    def cost_payers(self) -> tuple[str, ...]:
+        """The parties that meet the shared costs: those given a share, else the members."""
+        cs = self.answers.finance.cost_sharing
+        if cs.method is CostMethod.NO_SHARED_COSTS:
+            return ()
+        if cs.method is CostMethod.FIXED_SHARES and cs.shares:
+            return tuple(name for name, share in cs.shares.items() if share)
+        return tuple(p.short_name for p in self.members)
+
+    def cost_share(self, short_name: str) -> CostShare:
+        """What this party pays towards the shared costs, as the drafts set it out."""
+        cs = self.answers.finance.cost_sharing
+        pays = short_name in self.cost_payers
+        share: Fraction | None = None
+        if pays and cs.method is CostMethod.EQUAL:
+            share = Fraction(1, len(self.cost_payers))
+        elif pays and cs.method is CostMethod.FIXED_SHARES and cs.shares:
+            share = Fraction(str(cs.shares[short_name])) / 100
+        return CostShare(cs.method, share, pays, bool(self.funders) and cs.method is CostMethod.EQUAL)
+
+    def parties_at(self, loc: Location) -> frozenset[str]:
+        """The parties (short names) an answer is about: a party's own entry, a delegation it makes, a seat it
+        holds, its share or weight; none for an answer about the collaborative as a whole."""
+        a = self.answers
+        found: set[str] = {part for part in loc if isinstance(part, str) and part in self.parties_by_name}
+        try:
+            if len(loc) > 1 and loc[0] == "parties" and isinstance(loc[1], int):
+                found.add(a.parties[loc[1]].short_name)
+            elif len(loc) > 1 and loc[0] == "delegations" and isinstance(loc[1], int):
+                found.add(a.delegations[loc[1]].from_party)
+            elif len(loc) > 3 and loc[0] == "bodies" and loc[2] == "members" and isinstance(loc[3], int):
+                body = a.bodies[loc[1]] if isinstance(loc[1], int) else next(b for b in a.bodies if b.id == loc[1])
+                seat = body.members[loc[3]].party
+                found.update([seat] if seat is not None else [])
+        except (IndexError, StopIteration):
+            pass
+        return frozenset(found)
+
+    def placeholder_parties(self, placeholder: str) -> frozenset[str]:
+        """The parties a [●] left in the drafts is for: by its answer's field path ("parties[0].address"), or by
+        the party a described gap names ("date EPUT approved the terms of reference")."""
+        loc = parse_field_path(placeholder)
+        if loc is not None:
+            return self.parties_at(loc)
+        words = set(re.findall(r"[\w'’-]+", placeholder))
+        return frozenset(p.short_name for p in self.answers.parties if p.short_name in words or p.name in placeholder)
+
     # -- locations as the user wrote them
 
     def describe(self, loc: Location) -> str:
@@ -850,6 +970,23 @@ def format_location(loc: Location) -> str:
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
     return out
+
+
+_FIELD_PATH = re.compile(r"[a-z_]+(\[\d+\])?(\.[a-z_]+(\[\d+\])?)*")
+
+
+def parse_field_path(text: str) -> Location | None:
+    """A field path back into a location (``bodies[0].quorum`` → ``("bodies", 0, "quorum")``); ``None`` for text
+    that is not one (a described gap such as "date of signature")."""
+    if not _FIELD_PATH.fullmatch(text) or ("." not in text and "[" not in text):
+        return None
+    loc: list[str | int] = []
+    for part in text.split("."):
+        name, _, index = part.partition("[")
+        loc.append(name)
+        if index:
+            loc.append(int(index.rstrip("]")))
+    return tuple(loc)
 
 
 _PHRASE = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:and|of|for|the|in|on)\s+)?[A-Z][\w'’-]*)+")

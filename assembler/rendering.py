@@ -51,7 +51,7 @@ from .marking import format_date
 from .model import CHOICE_HELP, Answers, DocumentForm, DocumentKind, LegalForm, Party, PartyKind, parse_share
 from .sandbox import BoundedSandbox, render_bounded
 
-__all__ = ["ClauseRenderError", "Unknown", "answers_context", "make_environment", "render_clause"]
+__all__ = ["ClauseRenderError", "Unknown", "answers_context", "format_money", "make_environment", "render_clause"]
 
 
 class Unknown:
@@ -365,10 +365,15 @@ def _number(value: Decimal) -> str:
     return f"{value:,.2f}".removesuffix(".00")
 
 
+def format_money(value: Decimal | int | float) -> str:
+    """An amount as the drafts write it: "£250,000", "£1,500.50"."""
+    return "£" + _number(Decimal(str(value)))
+
+
 def _money(value: Any) -> Any:
     if isinstance(value, Unknown):
         return value
-    return "£" + _number(Decimal(str(value)))
+    return format_money(value)
 
 
 def _percent(value: Any) -> Any:

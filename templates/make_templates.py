@@ -1,6 +1,7 @@
-"""Recreate the house template ``templates/house.docx``: styles, the legal list, cover page, header and footer.
+"""Recreate the house templates: ``templates/house.docx`` (styles, the legal list, cover page, header and footer)
+and ``templates/paper.docx`` (the same styles, header and footer, no cover page: a board paper).
 
-Run ``python templates/make_templates.py`` after changing it; the build reads only the .docx it writes.
+Run ``python templates/make_templates.py`` after changing it; the build reads only the .docx files it writes.
 The cover page holds docxtpl tags (``{{ title }}``, ``{%p for p in parties %}``...) and the body is a single
 ``{{p body }}`` paragraph that the engine replaces with the clauses.
 """
@@ -130,6 +131,16 @@ def _paragraph_style(
 
 
 def build() -> bytes:
+    """The house template of the five documents: a cover page of its own, then the body."""
+    return _template(paper=False)
+
+
+def build_paper() -> bytes:
+    """The board paper's template: its title and the body on the first page, with the marking and reference."""
+    return _template(paper=True)
+
+
+def _template(*, paper: bool) -> bytes:
     doc = Document()
     section = doc.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
@@ -174,6 +185,9 @@ def build() -> bytes:
     get_or_add(note_ppr, "w:shd", val="clear", color="auto", fill="E8EEFA")
     _paragraph_style(doc, "CoverTitle", bold=True, size=20, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=18)
     _paragraph_style(doc, "CoverText", size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    if paper:
+        _paragraph_style(doc, "PaperTitle", bold=True, size=16, keep_next=True, space_after=6)
+        _paragraph_style(doc, "PaperSubtitle", size=12, keep_next=True, space_after=12)
     toc = _paragraph_style(doc, "TOC 1", left=INDENT[1], hanging=720, space_after=3)  # style id TOC1
     # number, tab to the text, title, dotted tab to the page number at the right margin
     toc.paragraph_format.tab_stops.add_tab_stop(Twips(TEXT_WIDTH), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
@@ -199,24 +213,29 @@ def build() -> bytes:
     def cover(text: str, style: str = "CoverText") -> None:
         doc.add_paragraph(text, style=style)
 
-    cover("{{ form }}", "CoverText")
-    cover("DATED {{r date }}")
-    cover("{{ title }}", "CoverTitle")
-    cover("relating to the {{ collaborative }}")
-    cover("between")
-    cover("{%p for p in parties %}")
-    cover("{{r p }}")  # RichText: a long list of parties is set in smaller type
-    cover("{%p endfor %}")
-    cover("Version {{ version }} · {{ status }}")
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    if paper:
+        cover("{{ title }}", "PaperTitle")
+        cover("{{ collaborative }}", "PaperSubtitle")
+    else:
+        cover("{{ form }}", "CoverText")
+        cover("DATED {{r date }}")
+        cover("{{ title }}", "CoverTitle")
+        cover("relating to the {{ collaborative }}")
+        cover("between")
+        cover("{%p for p in parties %}")
+        cover("{{r p }}")  # RichText: a long list of parties is set in smaller type
+        cover("{%p endfor %}")
+        cover("Version {{ version }} · {{ status }}")
+        doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     doc.add_paragraph("{{p body }}")
 
     # The cover is a page of its own: no running header or footer on it (w:titlePg, and empty first-page parts).
     # Header: the draft marking ("Draft 0.2 — 1 May 2025 — subject to contract"), empty in a final build;
     # footer: the document reference at the left, the page number at the right margin.
-    section.different_first_page_header_footer = True
-    section.first_page_header.paragraphs[0].text = ""
-    section.first_page_footer.paragraphs[0].text = ""
+    if not paper:
+        section.different_first_page_header_footer = True
+        section.first_page_header.paragraphs[0].text = ""
+        section.first_page_footer.paragraphs[0].text = ""
     header = section.header.paragraphs[0]
     header.text = "{{ marking }}"
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -282,6 +301,8 @@ def _slim(doc: Any) -> None:
         "DraftingNote",
         "CoverTitle",
         "CoverText",
+        "PaperTitle",
+        "PaperSubtitle",
         "TOC1",
         "ContentsTitle",
         "Figure",
@@ -312,9 +333,10 @@ def _normalise(data: bytes) -> bytes:
 
 
 def main() -> int:
-    target = HERE / "house.docx"
-    target.write_bytes(build())
-    print(f"wrote {target}")
+    for name, data in (("house.docx", build()), ("paper.docx", build_paper())):
+        target = HERE / name
+        target.write_bytes(data)
+        print(f"wrote {target}")
     return 0
 
 

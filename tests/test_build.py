@@ -375,6 +375,7 @@ def test_the_house_template_is_reproduced_by_its_script() -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.build() == (ROOT / "templates" / "house.docx").read_bytes()
+    assert module.build_paper() == (ROOT / "templates" / "paper.docx").read_bytes()
     styles = read(ROOT / "templates" / "house.docx").parts["word/styles.xml"]
     assert b"Clause1" in styles and b"DraftingNote" in styles and len(styles) < 40_000
 

@@ -449,3 +449,64 @@ def test_names_and_proper_names_of_the_answers() -> None:
     proper = set(facts.proper_names)
     assert "Westmoor and Eastvale" in proper  # a place named in the answers' free text
     assert "Joint Committee" not in proper  # a shortened name is not a name
+
+
+# ----------------------------------------------------------------------------------------------- approvals
+
+
+def test_members_approve_and_a_system_partner_that_signs_only_the_memorandum_endorses() -> None:
+    from assembler.facts import ApprovalKind
+
+    facts = example("msecc")
+    kinds = {a.party.short_name: a.kind for a in facts.approvals}
+    assert kinds == {
+        "EPUT": ApprovalKind.APPROVE,
+        "NELFT": ApprovalKind.APPROVE,
+        "Provide": ApprovalKind.APPROVE,
+        "ICB": ApprovalKind.ENDORSE,
+    }
+    icb = next(a for a in facts.approvals if a.party.short_name == "ICB")
+    assert DocumentKind.CJV not in icb.documents and DocumentKind.MOU in icb.documents
+
+
+def test_the_governors_approve_only_where_the_arrangements_are_a_significant_transaction() -> None:
+    from assembler.facts import ApprovalKind
+
+    for answer in ("yes", "no", "not_yet_known"):
+        parties = [{**party("A", "nhs_foundation_trust"), "significant_transaction": answer}, party("B")]
+        facts = make(legal_form="cjv", parties=parties)
+        governors = [a.party.short_name for a in facts.approvals if a.kind is ApprovalKind.GOVERNORS]
+        assert governors == (["A"] if answer == "yes" else [])  # never B, an NHS trust
+    advisory = make(
+        legal_form="mou_only",
+        parties=[{**party("A", "nhs_foundation_trust"), "significant_transaction": "yes"}, party("B")],
+    )
+    assert all(a.kind is not ApprovalKind.GOVERNORS for a in advisory.approvals)  # nothing binds: no transaction
+
+
+def test_each_partys_delegations_seats_and_cost_share() -> None:
+    from fractions import Fraction
+
+    msecc = example("msecc")
+    assert msecc.delegations_from("EPUT") == (0, 3)
+    assert next(b.id for b, _ in msecc.seats_of("Provide")) == "board"
+    assert msecc.cost_share("NELFT").share == Fraction(1, 3)
+    assert not msecc.cost_share("ICB").pays  # an observer meets no share of equal costs
+    weac = example("joint_committee")
+    assert weac.cost_share("NCFT").share == Fraction(20, 100)
+    assert example("nottingham").cost_share("NUH").share is None
+
+
+def test_field_paths_read_back_and_the_parties_an_answer_or_a_gap_concerns() -> None:
+    from assembler.facts import parse_field_path
+
+    assert parse_field_path("parties[2].signatory.name") == ("parties", 2, "signatory", "name")
+    assert parse_field_path("date of signature") is None
+    facts = example("msecc")
+    assert facts.parties_at(("parties", 1, "address")) == {"NELFT"}
+    assert facts.parties_at(("delegations", 3, "financial_limit")) == {"EPUT"}
+    assert facts.parties_at(("bodies", 0, "members", 4, "role")) == {"Provide"}
+    assert facts.parties_at(("legal_form",)) == frozenset()
+    assert facts.placeholder_parties("parties[2].company_number") == {"Provide"}
+    assert facts.placeholder_parties("minute reference of the board of NELFT") == {"NELFT"}
+    assert facts.placeholder_parties("date of signature") == frozenset()

@@ -115,7 +115,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, bytes
     out: dict[str, dict[str, bytes]] = {"house.docx": _parts(HOUSE)}
     for answers in EXAMPLES:
         result = build(answers, out_dir=tmp_path_factory.mktemp(answers.stem))
-        for path in result.written:
+        for path in [*result.written, *result.papers]:  # the board papers are written by the same writer
             out[f"{answers.stem}/{path.name}"] = _parts(path)
     return out
 
