@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
@@ -322,6 +322,7 @@ class MemberFacts:
     barred: bool  # R1: a voting seat of a party that is not an NHS relevant body, on a statutory body
     non_director: bool  # R2: a foundation trust's seat in committees in common not held by one of its directors
     board_director: bool | None
+    post: bool = False  # a member who represents no party and holds one of the collaborative's posts
 
 
 @dataclass(frozen=True)
@@ -659,9 +660,13 @@ class Facts:
         statutory = deciding and nature in STATUTORY_NATURES
         in_common = statutory and nature is BodyNature.COMMITTEES_IN_COMMON
         joint = statutory and nature in JOINT_NATURES
+        posts = {p.title.casefold() for p in self.answers.staffing.posts}
         members = tuple(
-            self._member_facts(i, m.party, m.role, m.voting, m.board_director, joint, in_common)
-            for i, m in enumerate(b.members)
+            replace(seat, post=seat.party is None and seat.role.casefold() in posts)
+            for seat in (
+                self._member_facts(i, m.party, m.role, m.voting, m.board_director, joint, in_common)
+                for i, m in enumerate(b.members)
+            )
         )
         voting_parties = _unique(m.party for m in members if m.votes and m.party is not None)
         delegations = tuple(i for i, d in enumerate(self.answers.delegations) if d.to_body == b.id)
@@ -670,7 +675,11 @@ class Facts:
         seated = {m.party for m in b.members}
         independents = [m for m in b.members if m.party is None]
         chair = None
-        if b.chair.method is ChairMethod.INDEPENDENT and independents:
+        if (
+            b.chair.method is ChairMethod.INDEPENDENT
+            and independents
+            and not any(m.role.casefold() in posts for m in independents)
+        ):
             chair = next((m.role for m in independents if "chair" in m.role.lower()), independents[0].role)
         icbs = [
             d.from_party

@@ -214,6 +214,7 @@ class ChairMethod(StrEnum):
     ROTATING = "rotating"
     INDEPENDENT = "independent"
     NAMED_PARTY = "named_party"
+    NAMED_POST = "named_post"
 
 
 class DecisionRule(StrEnum):
@@ -439,6 +440,11 @@ CHOICE_HELP: ChoiceHelp = ChoiceHelp(
         ),
         (ChairMethod.INDEPENDENT, "Independent chair", "A chair who belongs to none of the parties."),
         (ChairMethod.NAMED_PARTY, "A named party", "A member from one named party always chairs."),
+        (
+            ChairMethod.NAMED_POST,
+            "A named post",
+            "The holder of one post always chairs, e.g. the Lead Director chairs the leadership team.",
+        ),
         (DecisionRule.CONSENSUS, "Consensus", "Decisions are reached by agreement without a formal vote."),
         (DecisionRule.UNANIMOUS, "Unanimous", "Every voting member present must agree."),
         (DecisionRule.SIMPLE_MAJORITY, "Simple majority", "More than half of the votes cast."),
@@ -703,6 +709,10 @@ class Chair(Strict):
     party: Ref | None = Field(
         default=None,
         **ask("Which party provides the chair?", "The party whose member always chairs the body.", when="named_party"),
+    )
+    post: Text | None = Field(
+        default=None,
+        **ask("Which post holds the chair?", "A member's role, e.g. Lead Director.", when="named_post"),
     )
     vice_chair: bool | None = Field(
         default=None,
@@ -1135,11 +1145,12 @@ class Finance(Strict):
 
 class Post(Strict):
     title: Text = Field(**ask("What is the post?", "E.g. Lead Director."))
-    employer: Ref = Field(
+    employer: Ref | None = Field(
+        default=None,
         **ask(
             "Which party employs the post holder?",
-            "The collaborative cannot employ anyone itself: one of the parties does.",
-        )
+            "The collaborative cannot employ anyone itself: one of the parties does. Unknown leaves [●].",
+        ),
     )
     joint_with: Text | None = Field(
         default=None,

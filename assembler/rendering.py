@@ -242,7 +242,11 @@ def _body_facts(
     """A body's facts as template data: the body's own answers stay as they are, beside them."""
     for seat, member in zip(body.members, data["members"], strict=True):
         member.update(
-            votes=seat.votes, barred=seat.barred, non_director=seat.non_director, independent=seat.party is None
+            votes=seat.votes,
+            barred=seat.barred,
+            non_director=seat.non_director,
+            independent=seat.party is None and not seat.post,
+            post=seat.post,
         )
     return {
         "legal_nature": body.nature.value,

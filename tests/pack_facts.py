@@ -473,7 +473,8 @@ _CHAIR = [
         re.compile(r"^The chair of the (?P<body>.+?) is the member nominated by (?P<party>\S+) from among"),
         "named_party",
     ),
-    (re.compile(r"^The chair of the (?P<body>.+?) is (?:an|the) independent"), "independent"),
+    (re.compile(r"^The chair of the (?P<body>.+?) is (?:an|the) [Ii]ndependent"), "independent"),
+    (re.compile(r"^The (?P<body>.+?) is chaired, and its work led, by the (?P<post>.+?)\.$"), "named_post"),
     (re.compile(r"^The chair of the (?P<body>.+?) is \[●\]\.$"), "unknown"),
 ]
 DECIDED_ORDER = "order decided by the body"
@@ -499,6 +500,8 @@ def chair(unit: Unit) -> Iterator[Found]:
                 value += f", {months} months each, {order}"
             elif method == "named_party":
                 value += f" {groups['party']}"
+            elif method == "named_post":
+                value += f" {groups['post']}"
             yield _subject(groups["body"], unit), value, p
             break
 
@@ -759,7 +762,8 @@ def expected(a: Answers) -> dict[tuple[str, str], str]:
     out: dict[tuple[str, str], str] = {}
     for body in a.get("bodies", []):
         name = body["name"]
-        voters = [m["party"] for m in body.get("members", []) if m.get("voting", True)]
+        # a member who represents no party (an independent member, a collaborative post) holds no party's vote
+        voters = [m["party"] for m in body.get("members", []) if m.get("voting", True) and m.get("party")]
         quorum = body.get("quorum")
         if quorum:
             out[("quorum", name)] = f"{quorum['members']}" + (
@@ -782,6 +786,8 @@ def expected(a: Answers) -> dict[tuple[str, str], str]:
             out[("chair", name)] = f"rotating, {chair.get('rotation_months') or 'unknown'} months each, {order}"
         elif chair.get("method") == "named_party":
             out[("chair", name)] = f"named_party {chair['party']}"
+        elif chair.get("method") == "named_post":
+            out[("chair", name)] = f"named_post {chair.get('post') or '[●]'}"
         else:
             out[("chair", name)] = chair.get("method") or "unknown"
         out[("meeting frequency", name)] = (body.get("meetings") or {}).get("frequency") or "unknown"

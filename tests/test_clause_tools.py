@@ -151,11 +151,11 @@ def test_preview_of_a_part_repeated_per_body_takes_an_item(small: Path) -> None:
     second = run("preview", "cjv.part", "--answers", MSECC, "--library", small, "--item", "2")
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
     assert "1. The Community Collaborative Board" in first.output
-    assert "body 2 of 5: Leadership Team" in second.output
+    assert "body 2 of 6: Leadership Team" in second.output
     assert "1. The Leadership Team" in second.output
     out_of_range = run("preview", "cjv.part", "--answers", MSECC, "--library", small, "--item", "9")
     assert out_of_range.exit_code == 2
-    assert "bodies gives 5 item(s)" in out_of_range.stderr
+    assert "bodies gives 6 item(s)" in out_of_range.stderr
 
 
 def test_preview_says_when_the_condition_is_false(small: Path) -> None:

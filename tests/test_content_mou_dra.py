@@ -242,7 +242,7 @@ def test_mou_with_cjv_points_to_the_agreement_and_names_system_partners(built: d
     assert "set out in the Collaboration Agreement" in text
     assert "Mid and South Essex Integrated Care Board" in text  # the ICB signs the MoU as a system partner
     assert "It is a Party to this Memorandum as a system partner" in text
-    assert text.count("Signed for and on behalf of") == 4
+    assert text.count("Signed for and on behalf of") == 5
     assert "Lead Director" in text and "joint post with Thurrock Council" in text
 
 

@@ -206,6 +206,7 @@ def test_msecc_terms_of_reference(examples: dict[str, Built]) -> None:
         "Part 3: Joint Operational Group",
         "Part 4: Performance Sub-Committee",
         "Part 5: Quality Sub-Committee",
+        "Part 6: Clinical Reference Group",
     ]
     board = "\n".join(parts["Part 1: Community Collaborative Board"])
     assert "as a contractual board" in board and "does not exercise any statutory function" in board
@@ -221,12 +222,11 @@ def test_msecc_terms_of_reference(examples: dict[str, Built]) -> None:
     )
     assert "shall take decisions by consensus" in board
     assert "no Voting Member present objects" in board
-    assert "Mid and South Essex Integrated Care Board may send one representative" in board
+    assert "Mid and South Essex Integrated Care Board and Thurrock Council may each send one representative" in board
     assert "admission of a new party" in board and "agreement of every Party" in board
     assert "Part 2" in board and "Part 3" in board  # sub-groups cross-referenced
     for title, members, quorum in (
         ("Part 2: Leadership Team", ["EPUT | Chief Operating Officer"], "two (2)"),
-        ("Part 3: Joint Operational Group", ["NELFT | Partnership Director"], "three (3)"),
         ("Part 4: Performance Sub-Committee", ["Provide | Director of Performance"], "two (2)"),
         ("Part 5: Quality Sub-Committee", ["EPUT | Director of Nursing"], "two (2)"),
     ):
@@ -237,6 +237,9 @@ def test_msecc_terms_of_reference(examples: dict[str, Built]) -> None:
         assert "no Voting Member present objects" in text, title
         assert "casting vote" not in text, title
     jog = "\n".join(parts["Part 3: Joint Operational Group"])
+    # the four partnership directors and the CYP operations director: collaborative posts, holding no party's vote
+    assert jog.count("Collaborative post | Partnership Director") == 4
+    assert "quorate when at least three (3)" in jog and "does not vote" in jog
     assert "is accountable to the Community Collaborative Board" in jog
     assert "Performance Sub-Committee" in jog and "Part 4" in jog
 
@@ -277,6 +280,7 @@ def test_qualified_majority_casting_vote_and_chair_variants(tmp_path: Path) -> N
         board = d["bodies"][0]
         board["voting"] = {"rule": "qualified_majority", "threshold": 75, "casting_vote": False}
         board["chair"] = {"method": "rotating", "rotation_months": 6, "vice_chair": True}
+        d["bodies"][2]["members"] = [{"party": p, "role": "Partnership Director"} for p in ("EPUT", "NELFT", "Provide")]
         d["bodies"][2]["voting"] = {"rule": "simple_majority", "casting_vote": True}
         d["bodies"][2]["chair"] = {"method": "named_party", "party": "NELFT", "vice_chair": False}
         d["bodies"][3]["chair"] = {"method": "independent", "vice_chair": True}

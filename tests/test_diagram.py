@@ -41,7 +41,7 @@ def test_the_graph_shows_bodies_members_by_party_reporting_lines_delegations_and
     assert "<B>Provide</B>: Group Chief Executive" in source
     # reporting lines: each body with a parent, drawn from the parent with the arrow back to it
     children = [b for b in facts.bodies if b.parent]
-    assert len(re.findall(r'\[dir=back, style=dashed, label=" reports to"\]', source)) == len(children) == 4
+    assert len(re.findall(r'\[dir=back, style=dashed, label=" reports to"\]', source)) == len(children) == 5
     # delegations: three parties to the board, EPUT to its Lead Director (with the limit)
     assert len(re.findall(r"party\d -> body1 \[ color=", source)) == 3
     assert re.search(r'party1 -> officer4 \[ label="up to £250,000", color=', source)

@@ -162,9 +162,15 @@ def test_nhs_relevant_bodies_are_the_four_nhs_kinds() -> None:
 def test_document_parties_and_system_partners() -> None:
     f = example("msecc")
     assert [p.short_name for p in f.document_parties(DocumentKind.CJV)] == ["EPUT", "NELFT", "Provide"]
-    assert [p.short_name for p in f.system_partners(DocumentKind.MOU)] == ["ICB"]
+    assert [p.short_name for p in f.system_partners(DocumentKind.MOU)] == ["ICB", "Thurrock"]
     # the annex binds everyone the memorandum applies it to, the ICB included
-    assert [p.short_name for p in f.document_parties(DocumentKind.DRA)] == ["EPUT", "NELFT", "Provide", "ICB"]
+    assert [p.short_name for p in f.document_parties(DocumentKind.DRA)] == [
+        "EPUT",
+        "NELFT",
+        "Provide",
+        "ICB",
+        "Thurrock",
+    ]
     assert f.system_partners(DocumentKind.CJV) == ()
     assert [p.short_name for p in example("joint_committee").system_partners(DocumentKind.MOU)] == ["WCC"]
 
@@ -271,12 +277,12 @@ def test_voting_rule_facts() -> None:
 def test_structure_of_bodies() -> None:
     f = example("msecc")
     assert f.board is not None and f.board.id == "board"
-    assert f.board.children == ("leadership_team", "jog")
-    assert [b.part for b in f.bodies] == [1, 2, 3, 4, 5]
+    assert f.board.children == ("leadership_team", "jog", "clinical_reference_group")
+    assert [b.part for b in f.bodies] == [1, 2, 3, 4, 5, 6]
     assert [b.kind_sentence for b in f.bodies][:3] == ["board", "leadership team", "operational group"]
     assert f.body("jog") is f.bodies[2]
     assert f.body("nothing") is None
-    assert f.board.observers == ("Mid and South Essex Integrated Care Board",)
+    assert f.board.observers == ("Mid and South Essex Integrated Care Board", "Thurrock Council")
     assert f.bodies[1].observers == ()  # observers attend the top body only
 
 
@@ -464,6 +470,7 @@ def test_members_approve_and_a_system_partner_that_signs_only_the_memorandum_end
         "NELFT": ApprovalKind.APPROVE,
         "Provide": ApprovalKind.APPROVE,
         "ICB": ApprovalKind.ENDORSE,
+        "Thurrock": ApprovalKind.ENDORSE,
     }
     icb = next(a for a in facts.approvals if a.party.short_name == "ICB")
     assert DocumentKind.CJV not in icb.documents and DocumentKind.MOU in icb.documents

@@ -167,7 +167,7 @@ def test_the_annex_binds_everyone_the_memorandum_applies_it_to(tmp_path: Path) -
     mou_parties = [p.text for p in docs["mou"].by_style("PartyItem")]
     annex_parties = [p.text for p in docs["dra"].by_style("PartyItem")]
     assert "applies between all the Parties to this Memorandum" in docs["mou"].text()
-    assert len(annex_parties) == len(mou_parties) == 4
+    assert len(annex_parties) == len(mou_parties) == 5
     assert any("Integrated Care Board" in p for p in annex_parties)
 
 
@@ -247,12 +247,19 @@ def test_placement_in_the_agreement_only(tmp_path: Path) -> None:
     docs = _build_variant(tmp_path, "msecc", change)
     assert sorted(docs) == ["cjv", "mou"]  # no separate terms of reference, scheme or annex
     titles = [p.text for p in docs["cjv"].by_style("ScheduleTitle")]
-    bodies = ["Community Collaborative Board", "Leadership Team", "Joint Operational Group", "Performance", "Quality"]
+    bodies = [
+        "Community Collaborative Board",
+        "Leadership Team",
+        "Joint Operational Group",
+        "Performance",
+        "Quality",
+        "Clinical Reference Group",
+    ]
     for i, name in enumerate(bodies, start=1):
         assert titles[i - 1].startswith(f"Schedule {i}: Terms of Reference of the") and name in titles[i - 1], titles
-    assert titles[5].startswith("Schedule 6: Scheme of Delegation")
+    assert titles[6].startswith("Schedule 7: Scheme of Delegation")
     text = docs["cjv"].text()
-    assert "set out in Schedule 6" in text  # the scheme's definition follows its schedule, whatever its number
+    assert "set out in Schedule 7" in text  # the scheme's definition follows its schedule, whatever its number
 
 
 def test_placement_as_separate_documents_only(tmp_path: Path) -> None:

@@ -510,7 +510,7 @@ CASES = [
         "R14 deed with an 'other' party",
         "R14",
         W,
-        "parties[4].kind",
+        "parties[5].kind",
         MS,
         append("parties", OTHER),
         put("documents.cjv.form", "under_hand"),

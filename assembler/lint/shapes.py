@@ -125,7 +125,13 @@ PARTY_FACTS: dict[str, Shape] = {
 }
 """The facts added to each party in the template data (``rendering._party_facts``)."""
 
-MEMBER_FACTS: dict[str, Shape] = {"votes": _BOOL, "barred": _BOOL, "non_director": _BOOL, "independent": _BOOL}
+MEMBER_FACTS: dict[str, Shape] = {
+    "votes": _BOOL,
+    "barred": _BOOL,
+    "non_director": _BOOL,
+    "independent": _BOOL,
+    "post": _BOOL,
+}
 """The facts added to each seat on a body (``rendering._body_facts``)."""
 
 BODY_FACTS: dict[str, Shape] = {

@@ -462,7 +462,8 @@ def _party_refs(a: Answers) -> Iterator[tuple[Location, str]]:
         if fund.host is not None:
             yield ("finance", "pooled_fund", "host"), fund.host
     for pi, post in enumerate(a.staffing.posts):
-        yield ("staffing", "posts", pi, "employer"), post.employer
+        if post.employer is not None:
+            yield ("staffing", "posts", pi, "employer"), post.employer
     if a.information_governance.lead_party is not None:
         yield ("information_governance", "lead_party"), a.information_governance.lead_party
     for kind in ("mou", "cjv", "tor", "sod", "dra"):
