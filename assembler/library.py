@@ -25,12 +25,12 @@ from .resources import clause_library_root
 __all__ = [
     "Clause",
     "ClauseMeta",
-    "Source",
-    "UnverifiedPoint",
     "DocumentDef",
     "Library",
     "ScheduleDef",
+    "Source",
     "TermDef",
+    "UnverifiedPoint",
     "default_root",
     "load_library",
 ]
