@@ -1407,13 +1407,6 @@ class Documents(Strict):
 class Provisions(Strict):
     """Optional provisions of the collaboration agreement: each is drafted unless the answers leave it out."""
 
-    customise: bool = Field(
-        default=False,
-        **ask(
-            "Leave out any of the optional provisions (force majeure, equality duty, audit access)?",
-            "All three are drafted unless you say yes here and then no to one of them.",
-        ),
-    )
     force_majeure: bool = Field(
         default=True,
         **ask(
@@ -1421,7 +1414,6 @@ class Provisions(Strict):
             "Relief for a party prevented by events beyond its control, and each party keeping business continuity "
             "and emergency plans as the Civil Contingencies Act 2004 and NHS England's EPRR framework expect. Say no "
             "only if another agreement between the parties already covers this.",
-            when="customised",
         ),
     )
     equality_duty: bool = Field(
@@ -1430,7 +1422,6 @@ class Provisions(Strict):
             "Include the public sector equality duty?",
             "Public bodies must have due regard to equality when they act (Equality Act 2010 s149); the clause makes "
             "the collaborative's decisions take account of it and asks every party, public or not, to help.",
-            when="customised",
         ),
     )
     audit_access: bool = Field(
@@ -1439,13 +1430,8 @@ class Provisions(Strict):
             "Include audit and inspection access?",
             "Lets each party's auditors, internal audit and the National Audit Office see the collaborative's "
             "records so far as they need them.",
-            when="customised",
         ),
     )
-
-    @property
-    def is_customised(self) -> bool:
-        return self.customise
 
 
 class Approvals(Strict):
