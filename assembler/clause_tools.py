@@ -17,7 +17,7 @@ from typing import Any
 from .compose import ComposedDocument, compose_document
 from .docmodel import Block, BlockKind, Run, RunKind
 from .errors import InputError, LibraryError, Problem, UnknownClauseError
-from .library import Clause, DocumentDef, Library, ScheduleDef
+from .library import Clause, DocumentDef, Library, ScheduleDef, Source
 from .model import Answers, DocumentKind
 from .rendering import answers_context, evaluate, make_environment
 
@@ -33,6 +33,7 @@ __all__ = [
     "default_answers_files",
     "find_clause",
     "list_clauses",
+    "marked_clauses",
     "matrix",
     "matrix_csv",
     "placements",
@@ -112,6 +113,15 @@ def list_clauses(library: Library, *, document: DocumentKind | None = None) -> l
     return [library.clauses[i] for i in ids if i in library.clauses]
 
 
+def _cite(source: Source | str) -> str:
+    return source.cite() if isinstance(source, Source) else f"{source} (not checked against the primary text)"
+
+
+def marked_clauses(clauses: Iterable[Clause]) -> list[Clause]:
+    """The clauses with a point of law still unconfirmed (``unverified`` in their metadata)."""
+    return [c for c in clauses if c.meta.marked]
+
+
 def clause_details(library: Library, clause_id: str) -> list[str]:
     """Everything about one clause, as lines: metadata, where it is used, guidance, sources, raw text."""
     clause = find_clause(library, clause_id)
@@ -125,11 +135,11 @@ def clause_details(library: Library, clause_id: str) -> list[str]:
         f"used in:    {'; '.join(used) or 'no document'}",
         f"condition:  {meta.condition}",
     ]
-    if meta.unverified:
-        lines.append("unverified: yes — a point of law in it could not be confirmed")
+    for point in meta.unverified:
+        lines.append(f"unverified: {point.point} — {point.reason}")
     lines += ["", "Guidance:", *(f"  {line}" for line in meta.guidance.splitlines())]
     if meta.sources:
-        lines += ["", "Sources:", *(f"  - {source}" for source in meta.sources)]
+        lines += ["", "Sources:", *(f"  - {_cite(source)}" for source in meta.sources)]
     lines += ["", f"Text (from line {clause.body_line}):", *clause.body.rstrip("\n").splitlines()]
     return lines
 

@@ -289,18 +289,25 @@ def clauses_list(document: Any, library_dir: Path | None) -> None:
     """List the clauses: id, title, documents, condition and version."""
     from rich.table import Table
 
-    from .clause_tools import list_clauses
+    from .clause_tools import list_clauses, marked_clauses
     from .library import load_library
 
     rows = list_clauses(load_library(library_dir), document=document)
+    marked = marked_clauses(rows)
     table = Table(title=f"{len(rows)} clause(s)", expand=False)
-    for column in ("Id", "Title", "Documents", "Condition", "Version"):
+    for column in ("Id", "Title", "Documents", "Condition", "Version", "Law"):
         table.add_column(column, overflow="fold", no_wrap=column == "Id")
     for clause in rows:
         meta = clause.meta
         documents = ", ".join(str(d) for d in meta.documents)
-        table.add_row(_text(meta.id), _text(meta.title), _text(documents), _text(meta.condition), _text(meta.version))
+        law = "unverified" if meta.marked else ""
+        row = (meta.id, meta.title, documents, meta.condition, meta.version, law)
+        table.add_row(*(_text(cell) for cell in row))
     _console().print(table)
+    click.echo(
+        f"{len(marked)} of {len(rows)} clause(s) marked unverified (a point of law not yet confirmed; "
+        "`assembler clauses show ID` says which and why)"
+    )
 
 
 @clauses.command("show")

@@ -351,8 +351,9 @@ def _all_runs(block: Block) -> list[Run]:
 
 def _with_guidance(blocks: list[Block], clause: Clause) -> list[Block]:
     """The clause's drafting guidance as a note after its heading (or first block)."""
-    caveat = (
-        " This clause rests on a point of law that could not be verified: check it." if clause.meta.unverified else ""
+    caveat = "".join(
+        f" Not confirmed: {u.point} ({u.reason}) Check it before relying on this clause."
+        for u in clause.meta.unverified
     )
     note = Block(
         BlockKind.NOTE,

@@ -50,6 +50,8 @@ __all__ = [
     "COMPANY_KINDS",
     "CONTRACTUAL_FORMS",
     "FORM_NATURE",
+    "HEALTH_SERVICE_BODY_KINDS",
+    "HEALTH_SERVICE_BODY_UNCONFIRMED",
     "JOINT_NATURES",
     "MAJORITY_RULES",
     "NHS_RELEVANT_BODIES",
@@ -62,8 +64,10 @@ __all__ = [
     "BodyFacts",
     "CostShare",
     "Facts",
+    "FinalForumFacts",
     "Location",
     "MemberFacts",
+    "NhsContractFacts",
     "and_list",
     "answer_phrases",
     "authority_problem",
@@ -308,6 +312,36 @@ def authority_problem(kind: PartyKind, role: str) -> tuple[str, str] | None:
 
 
 # ------------------------------------------------------------------------------------------- bodies
+
+
+HEALTH_SERVICE_BODY_KINDS = frozenset({PartyKind.NHS_TRUST, PartyKind.ICB})
+"""Kinds of party read as "health service bodies" in NHS Act 2006 s9(4) (an integrated care board, s9(4)(zb); an NHS
+trust, which Sch 4 para 15 lets enter into NHS contracts as provider)."""
+
+HEALTH_SERVICE_BODY_UNCONFIRMED = frozenset({PartyKind.NHS_FOUNDATION_TRUST, PartyKind.NHS_ENGLAND})
+"""Kinds whose place in the s9(4) list could not be read (the text found stops after the ICB entry): the drafts treat
+them as possibly health service bodies and say so. Councils, companies, CICs and charities are not NHS bodies."""
+
+
+@dataclass(frozen=True)
+class FinalForumFacts:
+    """Where a dispute is finally decided (disputes.final_forum), as every clause that mentions it names it."""
+
+    kind: FinalForum
+    name: str  # "the courts of England and Wales", "arbitration", "NHS England", the ICB's name
+    courts: bool  # the courts decide finally
+    arbitration: bool  # a tribunal decides finally; the courts only as the Arbitration Act 1996 allows
+    referee: bool  # the ICB or NHS England decides, the courts as backstop
+
+
+@dataclass(frozen=True)
+class NhsContractFacts:
+    """Whether the collaboration agreement could be an "NHS contract" (NHS Act 2006 s9), from its parties' kinds."""
+
+    health_service_bodies: tuple[str, ...]  # parties read as health service bodies in s9(4)
+    unconfirmed: tuple[str, ...]  # parties whose kind's place in s9(4) was not confirmed
+    others: tuple[str, ...]  # parties that are not health service bodies
+    possible: bool  # every party is, or may be, a health service body: s9 may apply to an arrangement under it
 
 
 @dataclass(frozen=True)
@@ -838,6 +872,39 @@ class Facts:
                 last = i
         stage = last + 1
         return stage if stage < len(self.answers.disputes.tiers) else None
+
+    @cached_property
+    def final_forum(self) -> FinalForumFacts:
+        kind = self.answers.disputes.final_forum
+        names = {
+            FinalForum.COURTS: "the courts of England and Wales",
+            FinalForum.ARBITRATION: "arbitration",
+            FinalForum.NHS_ENGLAND: "NHS England",
+            FinalForum.ICB: self.answers.collaborative.icb or "the integrated care board",
+        }
+        return FinalForumFacts(
+            kind=kind,
+            name=names[kind],
+            courts=kind is FinalForum.COURTS,
+            arbitration=kind is FinalForum.ARBITRATION,
+            referee=kind in (FinalForum.ICB, FinalForum.NHS_ENGLAND),
+        )
+
+    @cached_property
+    def nhs_contract(self) -> NhsContractFacts:
+        """s9 status of the collaboration agreement, from the kinds of the parties who sign it."""
+        parties = self.document_parties(DocumentKind.CJV)
+        confirmed = tuple(p.name for p in parties if p.kind in HEALTH_SERVICE_BODY_KINDS)
+        unconfirmed = tuple(p.name for p in parties if p.kind in HEALTH_SERVICE_BODY_UNCONFIRMED)
+        others = tuple(p.name for p in parties if p.name not in confirmed + unconfirmed)
+        return NhsContractFacts(confirmed, unconfirmed, others, possible=len(parties) > 1 and not others)
+
+    @cached_property
+    def cost_share_to_expert(self) -> bool:
+        """A dispute about the Shared Costs goes to expert determination: the answers have an expert and shared
+        costs (any method but "no shared costs"; an unanswered method still means costs are shared)."""
+        method = self.answers.finance.cost_sharing.method
+        return self.answers.disputes.expert_determination is not None and method is not CostMethod.NO_SHARED_COSTS
 
     @property
     def mediation_is_cedr(self) -> bool:

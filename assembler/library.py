@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -27,7 +28,9 @@ __all__ = [
     "DocumentDef",
     "Library",
     "ScheduleDef",
+    "Source",
     "TermDef",
+    "UnverifiedPoint",
     "default_root",
     "load_library",
 ]
@@ -40,6 +43,37 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Source(_Strict):
+    """A primary source checked for a clause: what it is, which provision, where it was read and when."""
+
+    title: str = Field(min_length=1, description="e.g. National Health Service Act 2006")
+    section: str = Field(min_length=1, description="The provision relied on, e.g. s9(1)-(4), Sch 7 para 15(3)")
+    url: str = Field(pattern=r"^https?://\S+$", description="Where the text was read")
+    checked: date | None = Field(default=None, description="The date the text was read (YYYY-MM-DD)")
+    note: str | None = Field(default=None, description="What the text confirmed, or what it did not")
+
+    @model_validator(mode="after")
+    def _dated(self) -> Source:
+        if self.checked is None:
+            raise ValueError(
+                f"source {self.title} {self.section} was read at {self.url} but has no `checked:` date — "
+                "add the date it was read (YYYY-MM-DD)"
+            )
+        return self
+
+    def cite(self) -> str:
+        """One line: title, section, where read and when."""
+        note = f" — {self.note}" if self.note else ""
+        return f"{self.title} {self.section} (read at {self.url}, checked {self.checked}){note}"
+
+
+class UnverifiedPoint(_Strict):
+    """A point of law in a clause not confirmed against the primary text, and why."""
+
+    point: str = Field(min_length=1, description="What is unconfirmed")
+    reason: str = Field(min_length=1, description="Why it could not be confirmed (what was and was not read)")
+
+
 class ClauseMeta(_Strict):
     """The metadata at the top of a clause file."""
 
@@ -49,8 +83,34 @@ class ClauseMeta(_Strict):
     condition: str = Field(default="true", min_length=1, description="Jinja expression over the answers")
     version: Version = Field(description="Bump it whenever the text changes")
     guidance: str = Field(min_length=1, description="Drafting guidance for the lawyer and maintainers")
-    sources: list[str] = Field(default_factory=list, description="Legal or guidance sources")
-    unverified: bool = Field(default=False, description="A point of law here could not be confirmed")
+    sources: list[Source | str] = Field(
+        default_factory=list,
+        description="Legal or guidance sources: a checked source (title, section, url, checked) or a plain citation",
+    )
+    unverified: list[UnverifiedPoint] = Field(
+        default_factory=list, description="Points of law not yet confirmed against the primary text, each with why"
+    )
+
+    @field_validator("unverified", mode="before")
+    @classmethod
+    def _unverified_has_reason(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError(
+                "a bare `unverified: true` says nothing: list each point as `- point: ...` with `reason: ...` "
+                "(why it could not be confirmed), or remove the mark once the source is checked"
+            )
+        if isinstance(value, dict):
+            return [value]
+        return value
+
+    @property
+    def marked(self) -> bool:
+        """A point of law in the clause is still unconfirmed."""
+        return bool(self.unverified)
+
+    @property
+    def checked_sources(self) -> list[Source]:
+        return [s for s in self.sources if isinstance(s, Source)]
 
 
 class ScheduleDef(_Strict):

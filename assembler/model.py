@@ -1415,6 +1415,36 @@ class Documents(Strict):
         return choice
 
 
+class Provisions(Strict):
+    """Optional provisions of the collaboration agreement: each is drafted unless the answers leave it out."""
+
+    force_majeure: bool = Field(
+        default=True,
+        **ask(
+            "Include force majeure and business continuity (emergency preparedness) provisions?",
+            "Relief for a party prevented by events beyond its control, and each party keeping business continuity "
+            "and emergency plans as the Civil Contingencies Act 2004 and NHS England's EPRR framework expect. Say no "
+            "only if another agreement between the parties already covers this.",
+        ),
+    )
+    equality_duty: bool = Field(
+        default=True,
+        **ask(
+            "Include the public sector equality duty?",
+            "Public bodies must have due regard to equality when they act (Equality Act 2010 s149); the clause makes "
+            "the collaborative's decisions take account of it and asks every party, public or not, to help.",
+        ),
+    )
+    audit_access: bool = Field(
+        default=True,
+        **ask(
+            "Include audit and inspection access?",
+            "Lets each party's auditors, internal audit and the National Audit Office see the collaborative's "
+            "records so far as they need them.",
+        ),
+    )
+
+
 class Approvals(Strict):
     governors_approval: bool | None = Field(
         default=None,
@@ -1453,6 +1483,13 @@ class Answers(Strict):
     membership: Membership = Field(default_factory=Membership)
     disputes: Disputes = Field(default_factory=Disputes)
     approvals: Approvals = Field(default_factory=Approvals)
+    provisions: Provisions = Field(
+        default_factory=Provisions,
+        **ask(
+            "Which optional provisions does the agreement include?",
+            "Force majeure and emergency preparedness, the equality duty, and audit access; all are included unless you say no.",
+        ),
+    )
     documents: Documents = Field(default_factory=Documents)
 
     @model_validator(mode="after")

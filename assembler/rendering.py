@@ -7,6 +7,7 @@ Answers are data, never templates: every value printed goes through ``finalize``
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import sys
@@ -141,6 +142,9 @@ def answers_context(
         voice={"shall": facts.shall},
         members=parties(facts.members),
         mediation_is_cedr=facts.mediation_is_cedr,
+        final_forum=dataclasses.asdict(facts.final_forum),
+        nhs_contract=dataclasses.asdict(facts.nhs_contract),
+        cost_share_to_expert=facts.cost_share_to_expert,
         nhs_england_is_party=facts.nhs_england_is_party,
         limits_unknown=facts.limits_unknown,
         register_keeper=facts.register_keeper,

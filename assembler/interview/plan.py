@@ -41,7 +41,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("Boards and groups", ("bodies",), 8),
     Section("Decision-making", ("decisions",), 3),
     Section("Delegation", ("delegations",), 3),
-    Section("Finance and liability", ("finance", "liability"), 3),
+    Section("Finance, liability and other provisions", ("finance", "liability", "provisions"), 3),
     Section("Staff and information", ("staffing", "information_governance"), 2),
     Section("Disputes", ("disputes",), 3),
     Section("Term, joining and leaving", ("term", "membership"), 2),

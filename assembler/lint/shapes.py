@@ -219,6 +219,19 @@ def context_shapes(doc: DocumentDef) -> dict[str, Shape]:
         "delegations_nature": _STR,
         "delegations": delegations,
         "funders": record_of(Answers).fields["finance"].fields["cost_sharing"].fields["funders"],  # type: ignore[union-attr]
+        "final_forum": RecordShape(
+            "final_forum", {"kind": _STR, "name": _STR, "courts": _BOOL, "arbitration": _BOOL, "referee": _BOOL}
+        ),
+        "nhs_contract": RecordShape(
+            "nhs_contract",
+            {
+                "health_service_bodies": ListShape(_STR),
+                "unconfirmed": ListShape(_STR),
+                "others": ListShape(_STR),
+                "possible": _BOOL,
+            },
+        ),
+        "cost_share_to_expert": _BOOL,
         "party_reserved_covers_accounts": _BOOL,
         "deadlock_stage": item_of(record_of(Answers).fields["disputes"].fields["tiers"]),  # type: ignore[union-attr]
     }
