@@ -89,8 +89,10 @@ def test_mental_health_icb_share_without_being_a_party(drafts: dict[str, dict[st
     mou = drafts["mental_health_mou"]["mou"]
     assert "NHS Ashdown and Merrow Integrated Care Board 60% of the shared costs" in mou
     assert "A funder does not become a party to this Memorandum, or a member of any of its bodies" in mou
-    assert "The Parties meet the other 40% of the shared costs" in mou
-    assert "apply to the shared costs that remain after" not in mou  # the 10% shares are of the whole
+    # the trusts' 10% shares are of the whole shared costs, beside the ICB's 60%, not of what the ICB leaves
+    assert "The Parties' shares set out in this clause, and any funder's percentage, are shares of the shared" in mou
+    assert "apply to the shared costs that remain after" not in mou
+    assert "## " not in mou and "[#funders]" not in mou  # the funders' table is drafted as markup, not text
     parties = mou[: mou.index("Background")]
     assert "Integrated Care Board" not in parties  # not a signatory
 
