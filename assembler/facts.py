@@ -55,6 +55,7 @@ __all__ = [
     "JOINT_NATURES",
     "MAJORITY_RULES",
     "NHS_RELEVANT_BODIES",
+    "OWN_AUTHORITY_NATURES",
     "PLACEABLE",
     "SENTENCE_ENUMS",
     "STATUTORY_FORMS",
@@ -124,6 +125,12 @@ JOINT_NATURES = frozenset({BodyNature.COMMITTEES_IN_COMMON, BodyNature.JOINT_COM
 BINDING_DOCUMENTS = frozenset({DocumentKind.CJV, DocumentKind.TOR, DocumentKind.SOD})
 """Documents by which a party is bound to the collaborative's decisions (where the arrangements bind): its board
 approves them. The memorandum and the dispute annex it applies do not make a system partner a member."""
+
+OWN_AUTHORITY_NATURES = frozenset(
+    {BodyNature.JOINT_COMMITTEE, BodyNature.ICB_COMMITTEE, BodyNature.LEAD_PROVIDER_COMMITTEE}
+)
+"""Bodies that decide under authority the parties (or the ICB, or the lead provider) give them directly: beneath
+another body they report to it, but it cannot take their decisions, approve their terms or decide their deadlocks."""
 
 MAJORITY_RULES = frozenset({DecisionRule.SIMPLE_MAJORITY, DecisionRule.QUALIFIED_MAJORITY, DecisionRule.WEIGHTED})
 """Voting rules under which a party can be outvoted."""
@@ -392,6 +399,7 @@ class BodyFacts:
     by_party: bool  # each party has one vote, cast as its members present agree
     independent_chair: str | None  # the role of the independent member who chairs, where there is one
     icb: str | None  # the short name of the ICB whose committee it is, or that delegates to it
+    own_authority: bool  # reports to a parent body but decides under authority from the parties, not the parent
 
     @property
     def has_voters(self) -> bool:
@@ -752,6 +760,7 @@ class Facts:
             by_party=b.voting.by is VoteBy.PARTY,
             independent_chair=chair,
             icb=icbs[0] if icbs else None,
+            own_authority=b.parent is not None and deciding and nature in OWN_AUTHORITY_NATURES,
         )
 
     def _member_facts(

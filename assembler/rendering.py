@@ -257,6 +257,7 @@ def _body_facts(
         "nature_sentence": body.nature_sentence,
         "joint": body.statutory and body.nature in JOINT_NATURES,
         "by_party": body.by_party,
+        "own_authority": body.own_authority,
         "seat_name": body.seat_name,
         "independent_chair": body.independent_chair,
         "independents": [data["members"][m.index] for m in body.independents],

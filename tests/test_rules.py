@@ -742,6 +742,15 @@ CASES = [
         put("finance.gain_risk_share.shares.ICB", 25),
     ),
     case(
+        "C4 a funder's percentage counts towards 100",
+        "C4",
+        E,
+        "finance.cost_sharing.shares",
+        "mental_health_mou",
+        put("finance.cost_sharing.funders[0].share", 50),
+        put("finance.cost_sharing.funders[0].share", 60),
+    ),
+    case(
         "C4 fixed shares not given",
         "C4",
         E,

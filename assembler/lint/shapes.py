@@ -156,6 +156,7 @@ BODY_FACTS: dict[str, Shape] = {
     "nature_sentence": _STR,
     "joint": _BOOL,
     "by_party": _BOOL,
+    "own_authority": _BOOL,
     "seat_name": _STR,
     "independent_chair": _STR,
     "independents": ANY,
