@@ -25,7 +25,7 @@ from .ooxml import add, qn, xml_text
 from .package import normalise_package
 from .rules import Finding
 
-__all__ = ["Writable", "write_docx"]
+__all__ = ["FIXED_DATE", "Writable", "next_list_id", "package_parts", "restart_list", "write_docx"]
 
 
 class Writable(Protocol):
@@ -142,6 +142,18 @@ def figure_size(pixels: tuple[int, int], dpi: int, most: tuple[float, float] = F
     return round(width * scale * EMU_PER_INCH), round(height * scale * EMU_PER_INCH)
 
 
+def restart_list(numbering: Any, num_id: int) -> None:
+    """Add list instance ``num_id`` on the house template's legal list, its numbering starting again at 1."""
+    num = _el(numbering, "num", numId=str(num_id))
+    _el(num, "abstractNumId", val=str(LEGAL_LIST_ID))
+    _el(_el(num, "lvlOverride", ilvl="0"), "startOverride", val="1")
+
+
+def next_list_id(numbering: Any) -> int:
+    """The first list instance id the house template's numbering part does not use."""
+    return max((int(n.get(_w("numId"))) for n in numbering.iter(_w("num"))), default=3) + 1
+
+
 class _BodyWriter:
     def __init__(
         self,
@@ -162,7 +174,7 @@ class _BodyWriter:
         self.bookmark_id = 0
         self.toc_entries = 0
         self.num_id = LEGAL_LIST_ID
-        self.next_num_id = max((int(n.get(_w("numId"))) for n in numbering.iter(_w("num"))), default=3) + 1
+        self.next_num_id = next_list_id(numbering)
 
     # -- paragraphs and runs
     # paragraph() and text() run for every paragraph and run; ooxml.add costs about 2 µs an element over a bare
@@ -248,10 +260,7 @@ class _BodyWriter:
         """A new list instance on the legal list, so a schedule's numbering starts again at 1."""
         num_id = self.next_num_id
         self.next_num_id += 1
-        num = _el(self.numbering, "num", numId=str(num_id))
-        _el(num, "abstractNumId", val=str(LEGAL_LIST_ID))
-        override = _el(num, "lvlOverride", ilvl="0")
-        _el(override, "startOverride", val="1")
+        restart_list(self.numbering, num_id)
         return num_id
 
     # -- document parts
@@ -473,7 +482,7 @@ def write_docx(
     core.comments = f"Generated draft, version {cover['version']}"
     core.created = core.modified = FIXED_DATE
     core.revision = 1
-    return normalise_package(_package_parts(tpl.docx.part.package), properties)
+    return normalise_package(package_parts(tpl.docx.part.package), properties)
 
 
 def _core_text(text: str) -> str:
@@ -481,7 +490,7 @@ def _core_text(text: str) -> str:
     return text if len(text) <= 255 else text[:254] + "…"
 
 
-def _package_parts(package: Any) -> dict[str, bytes]:
+def package_parts(package: Any) -> dict[str, bytes]:
     """Every part of the package as bytes, named as in the zip (what python-docx's writer would store),
     without compressing them: ``normalise_package`` writes the zip once."""
     from docx.opc.pkgwriter import _ContentTypesItem

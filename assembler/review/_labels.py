@@ -85,7 +85,7 @@ class Labeller:
         if word == "else":
             return "Otherwise:"
         if word in ("endif", "endfor", "endmacro"):
-            return "End"
+            return {"endif": "End of condition", "endfor": "End of repetition"}.get(word, "End")
         if word == "for":
             target, _, items = rest.partition(" in ")
             return f"For each of {self.field(items)} ({target.strip()}):"
