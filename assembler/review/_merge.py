@@ -4,12 +4,13 @@ changes that touch a field, a condition, a term, a reference or an anchor kept b
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from ._pack import ATOM_STYLES, PackClause
 from ._reader import ReadParagraph
-from ._source import EDITABLE, REMOVABLE, AtomKind, style_prefix
+from ._source import EDITABLE, MOVABLE, REMOVABLE, AtomKind, style_prefix
 
 __all__ = ["ClauseMerge", "Held", "merge_clause"]
 
@@ -47,7 +48,6 @@ class _Op:
     old: list[_Token]
     new: list[_Token]
     held: str = ""  # why it is not applied ("" when it is)
-    moved: list[_Token] | None = None  # for a paragraph moved within the clause: the source it carries
 
     def deleted(self) -> str:
         return "".join(t.shown for t in self.old).strip()
@@ -67,8 +67,6 @@ class ClauseMerge:
         for op in self.ops:
             if op.tag == "equal" or op.held:
                 out += [t.source for t in op.old]
-            elif op.moved is not None:
-                out += [t.source for t in op.moved]
             else:
                 out += [t.source for t in op.new]
         return "".join(out)
@@ -135,44 +133,45 @@ def merge_clause(item: PackClause, paragraphs: list[ReadParagraph]) -> ClauseMer
     merge = ClauseMerge(item.clause.id)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         merge.ops.append(_Op(tag, old[i1:i2], new[j1:j2]))
-    _find_moves(merge.ops)
-    for op in merge.ops:
-        if op.tag != "equal":
-            _judge(merge, op)
+    changed = [op for op in merge.ops if op.tag != "equal"]
+    # A field, term, reference or anchor that leaves one place and comes back in another has moved with its
+    # wording (a paragraph moved or split, a sentence reworded around it): its source goes with it.
+    pool: dict[_Key, list[_Token]] = {}
+    for op in changed:
+        for token in op.old:
+            if token.kind in MOVABLE:
+                pool.setdefault(token.key, []).append(token)
+    arriving = Counter(t.key for op in changed for t in op.new if t.kind is not None)
+    for op in changed:
+        _judge(merge, op, pool, arriving)
     return merge
 
 
-def _find_moves(ops: list[_Op]) -> None:
-    """A paragraph moved within the clause: deleted in one place and inserted, the same, in another."""
-    removed = [op for op in ops if op.tag == "delete"]
-    for op in ops:
-        if op.tag != "insert" or not any(t.kind is not None for t in op.new):
-            continue
-        keys = [t.key for t in op.new]
-        origin = next((r for r in removed if r.moved is None and [t.key for t in r.old] == keys), None)
-        if origin is not None:
-            op.moved = origin.old
-            origin.moved = []
-
-
-def _judge(merge: ClauseMerge, op: _Op) -> None:
+def _judge(merge: ClauseMerge, op: _Op, pool: dict[_Key, list[_Token]], arriving: Counter[_Key]) -> None:
     if op.tag == "replace" and all(t.key[0] == "p" for t in op.old + op.new) and len(op.old) == len(op.new):
-        merge.hold(op, "")  # a paragraph's style changed: formatting, ignored
-        op.tag = "equal"
+        op.tag = "equal"  # only a paragraph's style changed: formatting, ignored
         return
-    if op.moved is not None:
-        return  # a move: the wording travels with its fields and conditions
     for token in op.old:
         if token.kind is None or token.kind in EDITABLE:
             continue
+        if token.kind in MOVABLE and arriving[token.key] > 0:
+            continue  # it comes back elsewhere
         if token.kind in REMOVABLE and op.tag == "delete":
             continue
         merge.hold(op, token.kind.value)
         return
-    atom = next((t for t in op.new if t.kind is not None), None)
-    if atom is not None and atom.kind is not None:
-        merge.hold(op, atom.kind.value)
-        return
-    typed = "".join(t.source for t in op.new)
+    placed: list[_Token] = []
+    for token in op.new:
+        if token.kind is None:
+            placed.append(token)
+            continue
+        origins = pool.get(token.key) if token.kind in MOVABLE else None
+        if not origins:  # a field or term added, copied or edited
+            merge.hold(op, token.kind.value)
+            return
+        placed.append(origins.pop(0))
+    typed = "".join(t.source for t in op.new if t.kind is None)
     if any(mark in typed for mark in _MARKUP):
         merge.hold(op, "field" if "«" in typed or "»" in typed else "markup")
+        return
+    op.new = placed

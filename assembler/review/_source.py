@@ -31,6 +31,8 @@ class AtomKind(StrEnum):
 EDITABLE = frozenset({AtomKind.TEXT})
 REMOVABLE = frozenset({AtomKind.TERM, AtomKind.REF, AtomKind.BOLD})
 """Atoms a reviewer may delete with the words around them (the wording loses the term, reference or emphasis)."""
+MOVABLE = frozenset({AtomKind.FIELD, AtomKind.TERM, AtomKind.REF, AtomKind.BOLD, AtomKind.ANCHOR})
+"""Atoms that may move with their wording inside a clause; conditions and table cells stay where they are."""
 
 _INLINE = re.compile(
     r"(?P<field>\{\{.*?\}\})|(?P<logic>\{%.*?%\})|(?P<comment>\{#.*?#\})"
