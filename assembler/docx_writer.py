@@ -41,6 +41,16 @@ class Writable(Protocol):
 
     def anchor(self, target: str, section: str) -> Anchor | None: ...
 
+__all__ = [
+    "FIXED_DATE",
+    "WRITER_LISTS",
+    "WRITER_STYLES",
+    "Writable",
+    "next_list_id",
+    "package_parts",
+    "restart_list",
+    "write_docx",
+]
 
 XML_SPACE = qn("xml:space")
 LEGAL_LIST_ID, PARTIES_LIST_ID, RECITALS_LIST_ID = 1, 2, 3
@@ -48,6 +58,16 @@ TOC_STYLE = "TOC1"  # the style's id; "TOC 1" is its name, and a w:pStyle names 
 PLACEHOLDER_STYLE = "Placeholder"  # the house template's character style for the cover's unknown date
 SIGNATURE_LINE = "." * 60
 FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+WRITER_STYLES = (
+    *(f"Clause{n}" for n in range(1, 6)),
+    *(f"Body{n}" for n in range(1, 6)),
+    *("PartyItem", "Recital", "Definition", "DocHeading", "ScheduleTitle", "PartTitle", "Signature", "TableText"),
+    *("DraftingNote", "CoverTitle", "CoverText", TOC_STYLE, "ContentsTitle", "Figure", "Caption", PLACEHOLDER_STYLE),
+    "TableGrid",
+)
+"""Every style (by id) the writer names, and so every house template must define."""
+WRITER_LISTS = {LEGAL_LIST_ID: 5, PARTIES_LIST_ID: 1, RECITALS_LIST_ID: 1}
+"""The house template's lists the writer numbers with (``w:num`` id) and how many levels each needs."""
 _MARKER_ID = "00A55E3B"
 _BODY_MARKER = f'<w:p w:rsidR="{_MARKER_ID}"/>'
 
@@ -444,7 +464,9 @@ def write_docx(
 
     if not template.is_file():
         raise LibraryError(
-            problems=[Problem(str(template), "", "house template not found", "run templates/make_templates.py")]
+            problems=[
+                Problem(str(template), "", "house template not found", "reinstall, or restore templates/house.docx")
+            ]
         )
     tpl = DocxTemplate(str(template))
     cover = composed.cover
@@ -460,7 +482,9 @@ def write_docx(
     document_body = tpl.docx.element.body
     marker = next((p for p in document_body.iter(_w("p")) if p.get(_w("rsidR")) == _MARKER_ID), None)
     if marker is None:
-        raise LibraryError(problems=[Problem(str(template), "", "no {{p body }} paragraph", "recreate the template")])
+        raise LibraryError(
+            problems=[Problem(str(template), "", "no {{p body }} paragraph", "type {{p body }} in Word")]
+        )
     container = etree.Element(_w("body"))
     writer = _BodyWriter(container, tpl.docx.part.numbering_part.element, composed, tpl.docx.part, figure, figure_max)
     writer.contents()
