@@ -127,8 +127,10 @@ def test_one_document_s_pack_holds_only_its_clauses() -> None:
 def test_libreoffice_opens_the_review_pack(whole_pack: Path, tmp_path: Path) -> None:
     need_office()
     subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf"]
-        + ["--outdir", str(tmp_path), str(whole_pack)],
+        [
+            *("soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf"),
+            *("--outdir", str(tmp_path), str(whole_pack)),
+        ],
         check=True,
         capture_output=True,
         timeout=180,
