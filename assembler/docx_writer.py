@@ -25,7 +25,16 @@ from .ooxml import add, qn, xml_text
 from .package import normalise_package
 from .rules import Finding
 
-__all__ = ["FIXED_DATE", "Writable", "next_list_id", "package_parts", "restart_list", "write_docx"]
+__all__ = [
+    "FIXED_DATE",
+    "WRITER_LISTS",
+    "WRITER_STYLES",
+    "Writable",
+    "next_list_id",
+    "package_parts",
+    "restart_list",
+    "write_docx",
+]
 
 
 class Writable(Protocol):
@@ -41,16 +50,6 @@ class Writable(Protocol):
 
     def anchor(self, target: str, section: str) -> Anchor | None: ...
 
-__all__ = [
-    "FIXED_DATE",
-    "WRITER_LISTS",
-    "WRITER_STYLES",
-    "Writable",
-    "next_list_id",
-    "package_parts",
-    "restart_list",
-    "write_docx",
-]
 
 XML_SPACE = qn("xml:space")
 LEGAL_LIST_ID, PARTIES_LIST_ID, RECITALS_LIST_ID = 1, 2, 3
