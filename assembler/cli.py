@@ -276,7 +276,8 @@ def _text(value: str) -> Any:
 
 @main.group()
 def clauses() -> None:
-    """Tools for the people who maintain the clause library: list, show, preview, lint, matrix, coverage."""
+    """Tools for the people who maintain the clause library: list, show, preview, lint, matrix, coverage, and the
+    review round trip in Word (review-pack, import-review)."""
 
 
 @clauses.command("list")
@@ -394,6 +395,62 @@ def clauses_lint(library_dir: Path | None, templates_dir: Path | None, update_lo
         click.echo(str(problem))
     click.echo(f"{len(report.problems)} problem(s) in {report.clauses} clause(s), {report.seconds:.2f}s", err=True)
     if report.problems:
+        sys.exit(1)
+
+
+@clauses.command("review-pack")
+@click.option("--document", callback=_document_kind, help="Only this document's clauses: mou, cjv, tor, sod or dra.")
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The .docx.")
+@_library_option
+@handle_errors
+def clauses_review_pack(document: Any, out_file: Path, library_dir: Path | None) -> None:
+    """Write the library (or one document's clauses) as a Word file for lawyers to review with tracked changes."""
+    from .answers_file import write_atomic
+    from .assembly import templates_root
+    from .library import load_library
+    from .review import write_review_pack
+
+    library = load_library(library_dir)
+    write_atomic(out_file, write_review_pack(library, templates_root() / "house.docx", document=document))
+    click.echo(f"wrote {out_file}")
+
+
+@clauses.command("import-review")
+@click.argument("pack", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@_library_option
+@handle_errors
+def clauses_import_review(pack: Path, dry_run: bool, library_dir: Path | None) -> None:
+    """Apply a reviewed pack's prose changes to the clause files (version bumped, versions.lock updated); list the
+    changes kept back for a maintainer and the reviewer's comments (exit 1 if any change was kept back)."""
+    from .assembly import templates_root
+    from .library import default_root
+    from .review import import_review
+
+    result = import_review(pack, library_dir or default_root(), templates_root() / "house.docx", dry_run=dry_run)
+    for change in result.changes:
+        for line in change.diff:
+            click.echo(line)
+    verb = "would change" if dry_run else "changed"
+    click.echo(
+        f"{verb} {len(result.changes)} clause(s)"
+        + "".join(f"; {c.clause_id} {c.old_version} → {c.new_version}" for c in result.changes)
+    )
+    if result.held:
+        click.echo("Kept back for a maintainer (not applied):")
+    for held in result.held:
+        where = held.clause or "(outside the clauses)"
+        click.echo(f"  {where}: a change touching a {held.what}: {held.before!r} → {held.after!r}")
+    for clause_id in result.missing:
+        click.echo(f"  {clause_id}: not in the returned pack: nothing imported for it")
+    if result.comments:
+        click.echo("Open points (the reviewer's comments):")
+    for comment in result.comments:
+        where = comment.clause or f"after {comment.after or 'the start'}"
+        click.echo(f"  {where}: {comment.author}: {comment.text}")
+    for problem in result.lock_problems:
+        click.echo(str(problem), err=True)
+    if result.held or result.missing or result.lock_problems:
         sys.exit(1)
 
 

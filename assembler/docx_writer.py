@@ -25,7 +25,16 @@ from .ooxml import add, qn, xml_text
 from .package import normalise_package
 from .rules import Finding
 
-__all__ = ["Writable", "write_docx"]
+__all__ = [
+    "FIXED_DATE",
+    "WRITER_LISTS",
+    "WRITER_STYLES",
+    "Writable",
+    "next_list_id",
+    "package_parts",
+    "restart_list",
+    "write_docx",
+]
 
 
 class Writable(Protocol):
@@ -48,6 +57,16 @@ TOC_STYLE = "TOC1"  # the style's id; "TOC 1" is its name, and a w:pStyle names 
 PLACEHOLDER_STYLE = "Placeholder"  # the house template's character style for the cover's unknown date
 SIGNATURE_LINE = "." * 60
 FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+WRITER_STYLES = (
+    *(f"Clause{n}" for n in range(1, 6)),
+    *(f"Body{n}" for n in range(1, 6)),
+    *("PartyItem", "Recital", "Definition", "DocHeading", "ScheduleTitle", "PartTitle", "Signature", "TableText"),
+    *("DraftingNote", "CoverTitle", "CoverText", TOC_STYLE, "ContentsTitle", "Figure", "Caption", PLACEHOLDER_STYLE),
+    "TableGrid",
+)
+"""Every style (by id) the writer names, and so every house template must define."""
+WRITER_LISTS = {LEGAL_LIST_ID: 5, PARTIES_LIST_ID: 1, RECITALS_LIST_ID: 1}
+"""The house template's lists the writer numbers with (``w:num`` id) and how many levels each needs."""
 _MARKER_ID = "00A55E3B"
 _BODY_MARKER = f'<w:p w:rsidR="{_MARKER_ID}"/>'
 
@@ -142,6 +161,18 @@ def figure_size(pixels: tuple[int, int], dpi: int, most: tuple[float, float] = F
     return round(width * scale * EMU_PER_INCH), round(height * scale * EMU_PER_INCH)
 
 
+def restart_list(numbering: Any, num_id: int) -> None:
+    """Add list instance ``num_id`` on the house template's legal list, its numbering starting again at 1."""
+    num = _el(numbering, "num", numId=str(num_id))
+    _el(num, "abstractNumId", val=str(LEGAL_LIST_ID))
+    _el(_el(num, "lvlOverride", ilvl="0"), "startOverride", val="1")
+
+
+def next_list_id(numbering: Any) -> int:
+    """The first list instance id the house template's numbering part does not use."""
+    return max((int(n.get(_w("numId"))) for n in numbering.iter(_w("num"))), default=3) + 1
+
+
 class _BodyWriter:
     def __init__(
         self,
@@ -162,7 +193,7 @@ class _BodyWriter:
         self.bookmark_id = 0
         self.toc_entries = 0
         self.num_id = LEGAL_LIST_ID
-        self.next_num_id = max((int(n.get(_w("numId"))) for n in numbering.iter(_w("num"))), default=3) + 1
+        self.next_num_id = next_list_id(numbering)
 
     # -- paragraphs and runs
     # paragraph() and text() run for every paragraph and run; ooxml.add costs about 2 µs an element over a bare
@@ -248,10 +279,7 @@ class _BodyWriter:
         """A new list instance on the legal list, so a schedule's numbering starts again at 1."""
         num_id = self.next_num_id
         self.next_num_id += 1
-        num = _el(self.numbering, "num", numId=str(num_id))
-        _el(num, "abstractNumId", val=str(LEGAL_LIST_ID))
-        override = _el(num, "lvlOverride", ilvl="0")
-        _el(override, "startOverride", val="1")
+        restart_list(self.numbering, num_id)
         return num_id
 
     # -- document parts
@@ -435,7 +463,9 @@ def write_docx(
 
     if not template.is_file():
         raise LibraryError(
-            problems=[Problem(str(template), "", "house template not found", "run templates/make_templates.py")]
+            problems=[
+                Problem(str(template), "", "house template not found", "reinstall, or restore templates/house.docx")
+            ]
         )
     tpl = DocxTemplate(str(template))
     cover = composed.cover
@@ -451,7 +481,9 @@ def write_docx(
     document_body = tpl.docx.element.body
     marker = next((p for p in document_body.iter(_w("p")) if p.get(_w("rsidR")) == _MARKER_ID), None)
     if marker is None:
-        raise LibraryError(problems=[Problem(str(template), "", "no {{p body }} paragraph", "recreate the template")])
+        raise LibraryError(
+            problems=[Problem(str(template), "", "no {{p body }} paragraph", "type {{p body }} in Word")]
+        )
     container = etree.Element(_w("body"))
     writer = _BodyWriter(container, tpl.docx.part.numbering_part.element, composed, tpl.docx.part, figure, figure_max)
     writer.contents()
@@ -473,7 +505,7 @@ def write_docx(
     core.comments = f"Generated draft, version {cover['version']}"
     core.created = core.modified = FIXED_DATE
     core.revision = 1
-    return normalise_package(_package_parts(tpl.docx.part.package), properties)
+    return normalise_package(package_parts(tpl.docx.part.package), properties)
 
 
 def _core_text(text: str) -> str:
@@ -481,7 +513,7 @@ def _core_text(text: str) -> str:
     return text if len(text) <= 255 else text[:254] + "…"
 
 
-def _package_parts(package: Any) -> dict[str, bytes]:
+def package_parts(package: Any) -> dict[str, bytes]:
     """Every part of the package as bytes, named as in the zip (what python-docx's writer would store),
     without compressing them: ``normalise_package`` writes the zip once."""
     from docx.opc.pkgwriter import _ContentTypesItem

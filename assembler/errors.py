@@ -6,7 +6,8 @@ Hierarchy (exit code in brackets)::
     ├── InputError (2)                 a file or argument the user gave cannot be used; carries ``Problem`` lines
     │   ├── LibraryError (2)           a clause file, document definition or template is broken
     │   │   └── ClauseRenderError (2)  one clause failed to render: its file, line and the problem
-    │   └── UnknownClauseError (2)     a clause id that is not in the library, with the nearest ids
+    │   ├── UnknownClauseError (2)     a clause id that is not in the library, with the nearest ids
+    │   └── StaleReviewError (2)       a review pack whose clause ids or versions no longer match the library
     ├── MarkupError (2)                invalid clause markup in a rendered clause (becomes a ClauseRenderError)
     ├── RenderLimitError (2)           a template went over a rendering limit (becomes a ClauseRenderError)
     ├── NoTerminalError (2)            the interview needs an interactive terminal
@@ -95,6 +96,10 @@ class UnknownClauseError(InputError):
         super().__init__(problems=[Problem("clause_library", clause_id, "no such clause", fix)])
         self.clause_id = clause_id
         self.nearest = nearest
+
+
+class StaleReviewError(InputError):
+    """A returned review pack made from another state of the library: refused whole, naming each clause."""
 
 
 class MarkupError(AssemblerError):

@@ -367,16 +367,33 @@ def test_an_edited_clause_is_never_served_from_the_cache(tmp_path: Path) -> None
     assert "starts on" in edited.clauses["cjv.term"].body
 
 
-def test_the_house_template_is_reproduced_by_its_script() -> None:
-    import importlib.util
+def test_restyling_the_house_template_in_word_changes_the_drafts_with_no_code_change(tmp_path: Path) -> None:
+    """Maintainers edit templates/house.docx in Word: a different body font there is the drafts' font."""
+    import shutil
+    import zipfile
 
-    spec = importlib.util.spec_from_file_location("make_templates", ROOT / "templates" / "make_templates.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    assert module.build() == (ROOT / "templates" / "house.docx").read_bytes()
-    assert module.build_paper() == (ROOT / "templates" / "paper.docx").read_bytes()
-    styles = read(ROOT / "templates" / "house.docx").parts["word/styles.xml"]
+    from assembler.lint.checks import house_template_problems
+
+    house = ROOT / "templates" / "house.docx"
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    shutil.copy(ROOT / "templates" / "paper.docx", templates)  # the board papers' own template, unchanged
+    with zipfile.ZipFile(house) as source, zipfile.ZipFile(templates / "house.docx", "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/styles.xml":
+                assert b'w:ascii="Arial"' in data
+                data = data.replace(b'"Arial"', b'"Georgia"')
+            target.writestr(item, data)
+    assert house_template_problems(templates / "house.docx") == []
+    result = build(ROOT / "answers" / "msecc.yaml", out_dir=tmp_path / "out", templates=templates)
+    drafts = [path for path in result.written if path.parent.name != "papers"]
+    assert len(drafts) >= 4
+    for path in drafts:
+        styles = read(path).parts["word/styles.xml"].decode()
+        assert 'w:ascii="Georgia"' in styles and "Arial" not in styles, path.name
+    assert house_template_problems(house) == []
+    styles = read(house).parts["word/styles.xml"]
     assert b"Clause1" in styles and b"DraftingNote" in styles and len(styles) < 40_000
 
 

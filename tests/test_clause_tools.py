@@ -251,6 +251,8 @@ def test_lint_finds_house_template_tags_missing(small: Path, tmp_path: Path) -> 
     document = docx.Document()
     document.add_paragraph("{{ title }} for the {{ collaborative }}")
     document.add_paragraph("{%p for p in parties %}")
+    document.add_paragraph("{{r p }}")
+    document.add_paragraph("{%p endfor %}")
     document.add_paragraph("{{p body }}")
     document.save(str(templates / "house.docx"))
     result = run("lint", "--library", small, "--templates", templates)
@@ -258,6 +260,8 @@ def test_lint_finds_house_template_tags_missing(small: Path, tmp_path: Path) -> 
     for tag in missing:
         assert f"house.docx: template: house template lacks the tag {{{{ {tag} }}}}" in result.stdout
     assert "{{ title }}" not in result.stdout
+    assert "house.docx: template: house template lacks the style Clause1" in result.stdout  # a plain Word file
+    assert "house.docx: template: house template lacks list 1 with 5 level(s)" in result.stdout
 
 
 def test_lint_on_a_clean_library_after_recording_versions(small: Path) -> None:

@@ -18,7 +18,9 @@ from lxml import etree
 
 from assembler import ooxml
 from assembler.assembly import build
+from assembler.library import load_library
 from assembler.package import normalise_package
+from assembler.review import write_review_pack
 
 ROOT = Path(__file__).resolve().parent.parent
 HOUSE = ROOT / "templates" / "house.docx"
@@ -111,8 +113,12 @@ def out_of_order(root: etree._Element, parent: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, bytes]]:
-    """Every document of every example (and the house template), as their parts by name."""
+    """Every document of every example (and the house template and the clause library's review pack), as their
+    parts by name."""
     out: dict[str, dict[str, bytes]] = {"house.docx": _parts(HOUSE)}
+    pack = tmp_path_factory.mktemp("review") / "review-pack.docx"
+    pack.write_bytes(write_review_pack(load_library(), HOUSE))
+    out["review-pack.docx"] = _parts(pack)
     for answers in EXAMPLES:
         result = build(answers, out_dir=tmp_path_factory.mktemp(answers.stem))
         for path in [*result.written, *result.papers]:  # the board papers are written by the same writer

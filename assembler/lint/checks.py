@@ -19,7 +19,7 @@ from .shapes import ANY, Shape, context_shapes, item_of, nearest
 from .templates import TemplateCheck, parse_expression
 from .versions import LOCK_NAME, read_lock, version_problem
 
-__all__ = ["HOUSE_TAGS", "LintReport", "lint_library"]
+__all__ = ["HOUSE_TAGS", "LintReport", "house_template_problems", "lint_library"]
 
 HOUSE_TAGS = ("title", "collaborative", "parties", "date", "version", "status", "marking", "reference", "form", "body")
 """The docxtpl tags ``docx_writer.write_docx`` fills: every house template must have each of them."""
@@ -278,7 +278,7 @@ class _Lint:
                 )
 
     def house_templates(self) -> None:
-        checked: dict[Path, set[str] | None] = {}
+        checked: set[Path] = set()
         for kind, doc in sorted(self.library.documents.items()):
             path = self.templates / doc.template
             source = self.source(self.root / "documents" / f"{kind.value}.yaml")
@@ -288,25 +288,15 @@ class _Lint:
                     source.line("template", source.line("kind")),
                     "template",
                     f"template {doc.template} not found in {self.templates.name}/",
-                    "run templates/make_templates.py or fix the name",
+                    "fix the name, or put the Word file in the templates folder",
                 )
                 continue
             if path in checked:
                 continue
-            checked[path] = tags = _template_tags(path)
+            checked.add(path)
             shown = display(path, self.templates)
-            if tags is None:
-                self.add(shown, None, "template", f"{doc.template} cannot be read as a Word template")
-                continue
-            for tag in HOUSE_TAGS:
-                if tag not in tags:
-                    self.add(
-                        shown,
-                        None,
-                        "template",
-                        f"house template lacks the tag {{{{ {tag} }}}}",
-                        "add it (see make_templates.py)",
-                    )
+            for what, fix in house_template_problems(path):
+                self.add(shown, None, "template", what, fix)
 
     def versions(self) -> None:
         lock_name = display(self.lock, self.root)
@@ -329,23 +319,46 @@ def _line_containing(text: str, needle: str) -> int | None:
     return None
 
 
-_DOCX_TAG = re.compile(r"\{\{[pr]?\s*(?P<var>[A-Za-z_]\w*)|\{%[pr]?\s*for\s+\w+\s+in\s+(?P<loop>[A-Za-z_]\w*)")
-
-
-def _template_tags(path: Path) -> set[str] | None:
-    """The variables a house template's docxtpl tags use (a tag may be split across Word runs, so the text of
-    each part is read with the XML markup removed)."""
+def house_template_problems(path: Path) -> list[tuple[str, str]]:
+    """What a house template lacks that the writer needs: its docxtpl tags (read with docxtpl's own
+    ``get_undeclared_template_variables``), the styles the writer names, and the lists it numbers with."""
     import zipfile
 
+    from docxtpl import DocxTemplate
+    from lxml import etree
+
+    from ..docx_writer import WRITER_LISTS, WRITER_STYLES
+    from ..ooxml import qn
+
     try:
+        tags = set(DocxTemplate(str(path)).get_undeclared_template_variables())
         with zipfile.ZipFile(path) as package:
-            parts = [n for n in package.namelist() if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)]
-            texts = [re.sub(r"<[^>]+>", "", package.read(n).decode("utf-8")) for n in parts]
-    except (OSError, zipfile.BadZipFile, UnicodeDecodeError):
-        return None
-    if not parts:
-        return None
-    return {m.group("var") or m.group("loop") for text in texts for m in _DOCX_TAG.finditer(text)}
+            styles = etree.fromstring(package.read("word/styles.xml"))
+            numbering = etree.fromstring(package.read("word/numbering.xml"))
+    except Exception as exc:  # a damaged zip, missing part or broken jinja: one line, whatever docxtpl raises
+        return [(f"{path.name} cannot be read as a Word template ({type(exc).__name__}: {exc})", "")]
+    problems = [
+        (f"house template lacks the tag {{{{ {tag} }}}}", "type it where it belongs in Word")
+        for tag in HOUSE_TAGS
+        if tag not in tags
+    ]
+    defined = {s.get(qn("w:styleId")) for s in styles.iter(qn("w:style"))}
+    problems += [
+        (f"house template lacks the style {style}", "add a style with that name in Word (Styles pane)")
+        for style in WRITER_STYLES
+        if style not in defined
+    ]
+    abstract_of = {
+        n.get(qn("w:numId")): n.find(qn("w:abstractNumId")).get(qn("w:val"))  # type: ignore[union-attr]
+        for n in numbering.iter(qn("w:num"))
+        if n.find(qn("w:abstractNumId")) is not None
+    }
+    levels = {a.get(qn("w:abstractNumId")): len(a.findall(qn("w:lvl"))) for a in numbering.iter(qn("w:abstractNum"))}
+    for num_id, needed in WRITER_LISTS.items():
+        if levels.get(abstract_of.get(str(num_id), ""), 0) < needed:
+            what = f"house template lacks list {num_id} with {needed} level(s) (numbering.xml)"
+            problems.append((what, "restore the numbered list from an earlier house.docx"))
+    return problems
 
 
 def lint_library(root: Path | None = None, *, templates: Path | None = None, lock: Path | None = None) -> LintReport:

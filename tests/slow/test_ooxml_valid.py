@@ -61,6 +61,15 @@ def test_the_house_template_is_valid(validator: Any) -> None:
     assert _errors(validator, HOUSE) == []
 
 
+def test_the_review_pack_of_the_whole_library_is_valid(validator: Any, tmp_path: Path) -> None:
+    from assembler.library import load_library
+    from assembler.review import write_review_pack
+
+    pack = tmp_path / "review-pack.docx"
+    pack.write_bytes(write_review_pack(load_library(), HOUSE))
+    assert _errors(validator, pack) == []
+
+
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("answers", EXAMPLES, ids=lambda p: p.stem)
 def test_every_document_of_every_example_is_valid(answers: Path, tmp_path: Path, validator: Any) -> None:
