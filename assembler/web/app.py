@@ -131,7 +131,10 @@ class _App:
         sid = request.cookies.get(COOKIE, "")
         sent = form.get("csrf")
         if not sid or not isinstance(sent, str) or not hmac.compare_digest(sent, self.token(sid)):
+            await form.close()
             return None
+        if request.url.path != "/upload":
+            await form.close()  # only an upload reads a file; any other is dropped at once
         return form
 
     def refused(self, request: Request) -> Response:
@@ -383,8 +386,12 @@ class _App:
             return self.go(request, "/")
         upload = form.get("answers")
         if not isinstance(upload, UploadFile):
+            await form.close()
             return self.render(request, "problem.html", status=400, lines=["Choose an answers file to upload."])
-        raw = await upload.read(MAX_UPLOAD + 1)
+        try:
+            raw = await upload.read(MAX_UPLOAD + 1)
+        finally:
+            await form.close()
         try:
             if len(raw) > MAX_UPLOAD:
                 raise InputError.single(path="the uploaded file", what="is larger than 5 MB")
