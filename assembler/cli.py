@@ -244,6 +244,26 @@ def interview(answers: Path | None) -> None:
     run_interview(answers, echo=click.echo)
 
 
+@main.command()
+@click.argument("answers", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path), help="Folder of per-session answers files.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@handle_errors
+def serve(answers: Path | None, data: Path | None, port: int, host: str) -> None:
+    """The interview in a web browser, over ANSWERS (one person) or --data DIR (a session per browser)."""
+    if (answers is None) == (data is None):
+        from .errors import InputError
+
+        raise InputError.single(
+            path="assembler serve", what="needs an answers FILE or --data DIR, not both", fix="give one of them"
+        )
+    from .web import Settings  # starlette and uvicorn load only here
+    from .web import serve as run
+
+    run(Settings(file=answers, data=data, host=host, port=port), echo=click.echo)
+
+
 # ----------------------------------------------------------------------------------------------- clauses
 
 

@@ -674,6 +674,23 @@ class Engine:
         self.position.save(self.session.path)
         return True
 
+    def remove(self, item: Sequence[str | int]) -> bool:
+        """Remove a whole list item (a party, a body, a tier), e.g. from the review; False if there is none there.
+
+        Answers elsewhere that named it (a member for a removed party) stay until the check or the review asks
+        for them to be changed."""
+        item = tuple(item)
+        if not item or not isinstance(item[-1], int) or not isinstance(self.session.get(item), Mapping):
+            return False
+        self._pending = None
+        self.session.delete(item)
+        group = item[:-1]
+        self.position.history = [p for p in self.position.history if p[: len(group)] != group]
+        self.position.forward.clear()
+        self.position.cursor = None
+        self.position.save(self.session.path)
+        return True
+
     def review(self) -> None:
         """Open the review (a front end shows ``review_items()``)."""
         self._pending = None
