@@ -151,9 +151,9 @@ class _Writer:
         self.text(self.paragraph("ReviewInfo"), f"Used in: {used}. Included: {condition}.")
         notes = [f"Guidance: {' '.join(meta.guidance.split())}"]
         if meta.sources:
-            notes.append("Sources: " + "; ".join(meta.sources))
-        if meta.unverified:
-            notes.append("Unverified: a point of law in this clause could not be confirmed.")
+            notes.append("Sources: " + "; ".join(x if isinstance(x, str) else x.cite() for x in meta.sources))
+        for point in meta.unverified:
+            notes.append(f"Unverified: {point.point} ({point.reason})")
         for note in notes:
             self.text(self.paragraph("DraftingNote"), note)
         self.controls += 1
