@@ -819,6 +819,11 @@ class Facts:
             return ()
         return tuple(p for p in self.foundation_trusts if self.significance(p) is Significance.NOT_YET_KNOWN)
 
+    @cached_property
+    def quality_body(self) -> BodyFacts | None:
+        """The body that assures quality: the first whose name says so (a quality sub-committee)."""
+        return next((b for b in self.bodies if "quality" in b.name.casefold()), None)
+
     @property
     def collaborative_term(self) -> str:
         """The defined term for the collaborative in every document: its short name, else "Collaborative"."""

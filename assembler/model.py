@@ -1415,8 +1415,38 @@ class Documents(Strict):
         return choice
 
 
+class QualityConcordats(Strict):
+    """The collaborative's quality concordats: common standards the parties agree, set out as a schedule."""
+
+    titles: list[Text] = Field(
+        default_factory=list,
+        **ask(
+            "What are the quality concordats called?",
+            "One per concordat, e.g. a common falls prevention procedure. None listed leaves [●] in the schedule for "
+            "the parties to complete.",
+        ),
+    )
+
+
 class Provisions(Strict):
     """Optional provisions of the collaboration agreement: each is drafted unless the answers leave it out."""
+
+    conditions_precedent: bool = Field(
+        default=True,
+        **ask(
+            "Should the agreement take effect only once each party's approvals are in place?",
+            "Conditions precedent: each party's board approves the agreement and, for a foundation trust for which "
+            "it is a significant transaction, its council of governors too. Usual for a binding agreement.",
+        ),
+    )
+    quality_concordats: QualityConcordats | None = Field(
+        default=None,
+        **ask(
+            "Do the parties have quality concordats?",
+            "Common quality standards or standard operating procedures the parties agree for their services; they "
+            "become a schedule of the agreement.",
+        ),
+    )
 
     force_majeure: bool = Field(
         default=True,

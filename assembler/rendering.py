@@ -134,6 +134,7 @@ def answers_context(
     context.update(
         facts=facts,
         collaborative_term=facts.collaborative_term,
+        quality_body=bodies_by_id[facts.quality_body.id] if facts.quality_body else None,
         delegations_nature=facts.delegations_nature,
         funders=context["finance"]["cost_sharing"]["funders"],
         governors_must_approve=parties(facts.governors_must_approve),

@@ -28,9 +28,10 @@ def from_one_build(out: Path, variant: str = "") -> str:
     manifest = json.loads((out / f"pack-manifest{variant}.json").read_text(encoding="utf-8"))
     report = json.loads((out / manifest["report"]).read_text(encoding="utf-8"))
     digests = {manifest["answers_sha256"], report["answers_sha256"]}
-    documents = [f["path"] for f in manifest["files"] if f["path"].endswith(".docx")]
+    papers = sorted(manifest.get("papers", []))  # the board papers: from the same build, not among the documents
+    documents = [f["path"] for f in manifest["files"] if f["path"].endswith(".docx") and f["path"] not in papers]
     assert sorted(documents) == sorted(d["file"] for d in report["documents"])
-    for name in documents:
+    for name in [*documents, *papers]:
         digests.add(custom_properties(out / name)["assembler.answers_sha256"])
     assert len(digests) == 1, f"{out}: files from more than one build: {digests}"
     return digests.pop()

@@ -151,6 +151,6 @@ def test_pdf_contents_show_page_numbers_and_the_cover_has_no_running_header(tmp_
     assert "Draft (0.1) — 7 March 2025 — subject to contract" in contents
     assert "MSECC/CJV/0.1" in contents and "Page 2" in contents
     numbered = re.findall(r"^\s*\d+\.\s+\S.*?\.{3,}\s*(\d+)\s*$", contents, re.M)
-    assert len(numbered) == 28, contents
+    assert len(numbered) == 29, contents
     assert [int(n) for n in numbered] == sorted(int(n) for n in numbered) and int(numbered[0]) >= 3
-    assert re.search(r"^Schedule 4: Form of Deed of Accession\.{3,}\s*\d+\s*$", contents, re.M), contents
+    assert re.search(r"^Schedule 5: Form of Deed of Accession\.{3,}\s*\d+\s*$", contents, re.M), contents

@@ -267,7 +267,7 @@ def test_placement_as_separate_documents_only(tmp_path: Path) -> None:
     docs = _build_variant(tmp_path, "msecc", change)
     assert sorted(docs) == ["cjv", "dra", "mou", "sod", "tor"]
     titles = [p.text for p in docs["cjv"].by_style("ScheduleTitle")]
-    assert titles == ["Schedule 1: Form of Deed of Accession"], titles
+    assert titles == ["Schedule 1: Quality concordats", "Schedule 2: Form of Deed of Accession"], titles
     text = docs["cjv"].text()
     assert "“Scheme of Delegation” means the scheme of delegation adopted by the board of each Party" in text
     assert "“Terms of Reference” means the terms of reference of the Board adopted by the board of each Party" in text

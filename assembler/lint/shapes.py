@@ -217,6 +217,7 @@ def context_shapes(doc: DocumentDef) -> dict[str, Shape]:
         "bodies_by_id": MappingShape(body),
         "register_keeper": _STR,
         "collaborative_term": _STR,
+        "quality_body": body,
         "delegations_nature": _STR,
         "delegations": delegations,
         "funders": record_of(Answers).fields["finance"].fields["cost_sharing"].fields["funders"],  # type: ignore[union-attr]
