@@ -84,13 +84,12 @@ def run_interview(
 
 
 def _choose_path(prompter: Prompter) -> Path:
-    """Resume the last answers file interviewed, or start a new one."""
+    """Carry on with the last answers file interviewed (no question asked), or start a new one."""
     last = _last()
     if last is not None:
-        choices = [Choice(f"Carry on with {last}", str(last)), Choice("Start a new answers file", "")]
-        picked = prompter.select("Which answers file?", choices, str(last))
-        if isinstance(picked, str) and picked:
-            return Path(picked)
+        for line in wrap(f"Carrying on with {last}. To start a new file instead: assembler interview NEW.yaml"):
+            prompter.echo(line)
+        return last
     prompter.echo("Starting a new answers file. Every answer is saved as soon as you give it.")
     answer = prompter.text("Where should the answers be saved?", str(_new_path()))
     return Path(answer.strip()) if isinstance(answer, str) and answer.strip() else _new_path()
