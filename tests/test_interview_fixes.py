@@ -291,3 +291,20 @@ def test_free_text_said_mid_sentence_is_not_capitalised(tmp_path: Path) -> None:
     pilot.run(until=lambda page: page.path == ("disputes", "tiers", 0, "forum"))
     assert pilot.engine.submit("The directors of operations").accepted
     assert saved(tmp_path / "ecc.yaml")["disputes"]["tiers"][0]["forum"] == "the directors of operations"
+
+
+def test_finishing_the_review_says_whether_to_build_in_the_same_prompt(tmp_path: Path) -> None:
+    from assembler.interview import runner
+    from assembler.interview.terminal import Terminal
+
+    path = written(tmp_path, lambda d: None)
+    engine = Engine.open(path)
+    engine.review()
+    fake = FakePrompter([_pick("Finish without building")])
+    terminal = Terminal(engine, fake)  # type: ignore[arg-type]
+    terminal.run()
+    assert terminal.build is False and len(fake.asked) == 1
+    result = runner.InterviewResult(path=path, answers=engine.finish(), findings=[])
+    assert runner._end(result, fake, engine, True, build=terminal.build)  # type: ignore[arg-type]
+    assert len(fake.asked) == 1  # not asked again whether to build
+    assert f"Build the documents later with: assembler build {path}" in fake.lines

@@ -113,6 +113,7 @@ class Terminal:
         self.prompter = prompter
         self.echo = prompter.echo
         self._section = -1
+        self.build: bool | None = None  # how the review was finished: build the documents now, or not
 
     def opening(self) -> None:
         """What the interview produces, its sections and length, what to have at hand, and the keys."""
@@ -218,7 +219,11 @@ class Terminal:
         sections = self.engine.review_sections()
         fixes = self.engine.fixes()
         items = [item for section in sections for item in section.items]
-        choices = [Choice("Finish", "finish"), Choice("Back to the questions", "back")]
+        choices = [
+            Choice("Finish and build the documents", "build"),
+            Choice("Finish without building (build later)", "finish"),
+            Choice("Back to the questions", "back"),
+        ]
         choices += [Choice(f"Fix: {action.question}", ("fix", n)) for n, action in enumerate(fixes)]
         index = 0
         for section in sections:
@@ -234,12 +239,15 @@ class Terminal:
                 index += 1
         self.echo("")
         self.echo("== Your answers ==")
-        picked = self.prompter.select("Which answer do you want to change?", choices, "finish")
+        picked = self.prompter.select("Which answer do you want to change?", choices, "build")
         if picked in (BACK, CANCEL, "back"):
             self.engine.close_review()
             return False
-        if picked in ("finish", REVIEW, GLOSSARY_KEY):
-            return bool(picked == "finish")
+        if picked in ("build", "finish"):
+            self.build = picked == "build"
+            return True
+        if picked in (REVIEW, GLOSSARY_KEY):
+            return False
         if isinstance(picked, tuple):
             self.engine.offer(fixes[picked[1]])
             return False

@@ -101,11 +101,8 @@ def test_four_parties_in_a_real_terminal(tmp_path: Path) -> None:
     child.expect_exact("How many voting members make a quorum?")
     child.send("\x154\r")
     child.expect_exact("Which answer do you want to change?")
-    child.send("Finish\r")
+    child.send("Finish and build\r")
     prompts += 3
-    child.expect_exact("Build the documents now?")
-    child.send("y")
-    prompts += 1
     child.expect_exact("What is left to find out", timeout=300)
     child.expect(pexpect.EOF, timeout=60)
     print(f"prompts: {prompts}")
