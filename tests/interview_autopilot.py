@@ -85,6 +85,8 @@ class Autopilot:
             return ticked(self.target)
         if page.kind == "clarify":
             return page.choices[0].value
+        if page.kind == "fix":  # a fix offered for a mistake: the target's answer is what the user wants
+            return False if page.input == "confirm" else None
         if page.kind == "add":
             item = get(self.target, path)
             if item is MISSING:

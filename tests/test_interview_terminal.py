@@ -49,9 +49,7 @@ def test_resume_in_a_terminal_answers_the_last_questions(tmp_path: Path) -> None
             assert time.monotonic() < deadline
             time.sleep(0.02)
     child.expect_exact("Which answer do you want to change?")
-    child.send("\r")  # Finish
-    child.expect_exact("Build the documents now?")
-    child.send("n")
+    child.send("Finish without\r")  # build later
     child.expect_exact(f"Build the documents later with: assembler build {target}")
     child.expect(pexpect.EOF)
     child.close()

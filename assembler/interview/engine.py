@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path as FilePath
@@ -23,9 +23,11 @@ from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap
 
 from ..answers_file import plain_data, write_atomic
+from ..facts import facts_of
 from ..marking import format_date
 from ..model import CHOICE_HELP, Answers, default_for_form
 from ..rules import Severity, check
+from .actions import Action, actions_for
 from .feedback import concerns, plain
 from .guidance import Guide, provisional
 from .lenient import (
@@ -58,7 +60,7 @@ from .plan import (
 from .questions import KEY_FIELDS, Kind, Question, default_at, question, to_yaml
 from .session import MISSING, Session
 
-__all__ = ["Choice", "Engine", "Outcome", "Page", "Position", "ReviewItem"]
+__all__ = ["Action", "Choice", "Engine", "Outcome", "Page", "Position", "ReviewItem", "ReviewSection"]
 
 NO_MORE = "\x00no-more"
 """The value of the 'no more' choice that ends a list."""
@@ -102,6 +104,7 @@ class Outcome:
     echo: str = ""
     problems: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    actions: tuple[Action, ...] = ()  # the fixes offered for the problems and notes (the next page asks)
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,17 @@ class ReviewItem:
     label: str
     answer: str
     target: Path
+    movable: bool = False  # an item of a list whose order matters (a dispute tier): ``move()`` reorders it
+    item: bool = False  # the line naming a list item (a party, a tier) above its answers
+
+
+@dataclass(frozen=True)
+class ReviewSection:
+    """The review's answers of one section of the interview, under its heading."""
+
+    index: int
+    title: str
+    items: tuple[ReviewItem, ...]
 
 
 @dataclass
@@ -168,11 +182,12 @@ class Position:
 class _Pending:
     """A follow-up question about the answer just given (which unit of days; a better legal form)."""
 
-    kind: str  # "unit" (which days were meant) or "offer" (a better answer proposed)
+    kind: str  # "unit" (which days were meant), "offer" (a better answer proposed) or "fix" (a rule's fix)
     path: Path
     title: str
     choices: tuple[Choice, ...]
     help: str = ""
+    actions: tuple[Action, ...] = ()
 
 
 class Engine:
@@ -271,6 +286,12 @@ class Engine:
         """What to show now."""
         if self._pending is not None:
             p = self._pending
+            if p.kind == "fix":
+                single = len(p.actions) == 1
+                return Page(
+                    "fix", "confirm" if single else "select", p.title, p.path, self.context(p.path), p.help,
+                    () if single else p.choices, True if single else 0, section=_section_of(p.path),
+                )  # fmt: skip
             return Page(
                 "clarify", "select", p.title, p.path, self.context(p.path), p.help, p.choices, p.choices[0].value,
                 section=_section_of(p.path),
@@ -535,6 +556,15 @@ class Engine:
         pending = self._pending
         assert pending is not None
         self._pending = None
+        if pending.kind == "fix":
+            if len(pending.actions) == 1:
+                wanted = value if isinstance(value, bool) else read_bool(str(value))
+                chosen = pending.actions[0] if wanted else None
+            else:
+                chosen = (
+                    pending.actions[value] if isinstance(value, int) and 0 <= value < len(pending.actions) else None
+                )
+            return self.apply(chosen) if chosen is not None else Outcome(True, "Left as it is.")
         q = _question_at(pending.path)
         if pending.kind == "offer":
             if value is not None:
@@ -544,12 +574,12 @@ class Engine:
 
     def _store(self, path: Path, q: Question, value: Any) -> Outcome:
         """Check an answer against its item and the governance rules, then save it (or say what is wrong)."""
-        previous = self.session.get(path)
-        problems, notes = self._checks(path, value)
+        problems, notes, actions = self._checks(path, value)
         if problems and self._last_refused != (path, value):
             self._last_refused = (path, value)
             keep = "Change the answer, or give the same answer again to keep it."
-            return Outcome(False, problems=(*problems, keep))
+            offered = self._offer(path, actions, (path, value))
+            return Outcome(False, problems=(*problems, keep), notes=notes, actions=offered)
         self._last_refused = None
         self.session.set(path, value)
         if path == ("legal_form",) or q.name == "kind":
@@ -559,10 +589,92 @@ class Engine:
                 choices = (Choice("Yes", offer.value), Choice("No, keep my answer", None))
                 self._pending = _Pending("offer", path, offer.question, choices)
                 return Outcome(True, self.say(q, value), notes=notes)
-        del previous
-        return self._moved(path, self.say(q, value), notes)
+        outcome = self._moved(path, self.say(q, value), notes)
+        return replace(outcome, actions=self._offer(path, actions))
 
-    def _checks(self, path: Path, value: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def _offer(
+        self, path: Path, actions: Sequence[Action], given: tuple[Path, Any] | None = None
+    ) -> tuple[Action, ...]:
+        """Ask next whether to make the fixes for what was just said about the answer at ``path`` (``given``: the
+        refused answer, kept by a fix that does not change it)."""
+        offered: list[Action] = []
+        for action in actions:
+            if action.ask == path and not action.changes:
+                continue  # the same question again: the page stays anyway
+            if given is not None and given[0] not in action.paths:
+                action = replace(action, changes=(given, *action.changes))
+            offered.append(action)
+        if offered:
+            self.offer(*offered)
+        return tuple(offered)
+
+    def offer(self, *actions: Action) -> None:
+        """Show a fix next (one to confirm, or several to choose from); e.g. one the review lists from ``fixes()``."""
+        if not actions:
+            return
+        at = actions[0].paths[0] if actions[0].paths else ()
+        choices = (*(Choice(a.question, i) for i, a in enumerate(actions)), Choice("No, leave it as it is", None))
+        title = actions[0].question if len(actions) == 1 else "Fix it now?"
+        self._pending = _Pending("fix", at, title, choices, "", tuple(actions))
+
+    def apply(self, action: Action) -> Outcome:
+        """Make a fix: its answer changes together in one save, then the check again; or ask the answer it names
+        again (and come back)."""
+        self._pending = None
+        self._last_refused = None
+        here = self.current()
+        if action.changes:
+            self.session.update(list(action.changes))
+        if action.ask is not None:
+            if self.position.reviewing:
+                self.jump(action.ask)
+            else:
+                if here is not None and here.path != action.ask:
+                    self.position.forward.append(here.path)
+                self.position.cursor = action.ask
+                self.position.save(self.session.path)
+            return Outcome(True, "")
+        notes: list[str] = []
+        for path, value in action.changes:
+            problems, warnings, _ = self._checks(path, value)
+            notes.extend((*problems, *warnings))
+        echo = "; ".join(self._said(p, v) for p, v in action.changes)
+        if here is not None and here.path in action.paths:
+            return self._moved(here.path, echo, tuple(dict.fromkeys(notes)))
+        self.position.save(self.session.path)
+        return Outcome(True, echo, notes=tuple(dict.fromkeys(notes)))
+
+    def fixes(self) -> list[Action]:
+        """Every fix the governance check offers for the answers as they stand (the review and the end screen)."""
+        data = plain_data(self._data())
+        answers = provisional(data)
+        if answers is None:
+            return []
+        facts = facts_of(answers)
+        found: dict[str, Action] = {}
+        for finding in check(facts):
+            for action in actions_for(finding, data, facts, self._title, self.context):
+                found.setdefault(action.key, action)
+        return list(found.values())
+
+    def _title(self, path: Path) -> str:
+        """The question asked at ``path`` ("" for a whole list or part, or no question)."""
+        try:
+            q = _question_at(path)
+        except (AssertionError, KeyError, IndexError):
+            return ""
+        return "" if q.kind in (Kind.GROUP, Kind.MODEL) else q.title
+
+    def _said(self, path: Path, value: Any) -> str:
+        where = self.context(path)
+        title = self._title(path).rstrip("?")
+        try:
+            answer = self.say(_question_at(path), value)
+        except (AssertionError, KeyError, IndexError):
+            answer = str(value)
+        return f"{where} › {title}: {answer}" if where else f"{title}: {answer}"
+
+    def _checks(self, path: Path, value: Any) -> tuple[tuple[str, ...], tuple[str, ...], tuple[Action, ...]]:
         data = plain_data(self._data())
         _put(data, path, value)
         problems: list[str] = []
@@ -580,11 +692,15 @@ class Engine:
         problems.extend(_duplicate(data, path))
         answers = provisional(data)
         notes: list[str] = []
+        actions: dict[str, Action] = {}
         if answers is not None:
-            for finding in check(answers):
+            facts = facts_of(answers)
+            for finding in check(facts):
                 if concerns(finding, path, lambda loc: get(data, loc) is not MISSING):
                     (problems if finding.severity == Severity.ERROR else notes).append(plain(finding))
-        return tuple(dict.fromkeys(problems)), tuple(dict.fromkeys(notes))
+                    for action in actions_for(finding, data, facts, self._title, self.context):
+                        actions.setdefault(action.key, action)
+        return tuple(dict.fromkeys(problems)), tuple(dict.fromkeys(notes)), tuple(actions.values())
 
     def _add(self, step: Step, q: Question, value: Any) -> Outcome:
         group = step.path[:-1]
@@ -600,10 +716,7 @@ class Engine:
             parsed = self.parse(first, path, value)
         except ValueError as exc:
             return Outcome(False, problems=(_sentence(str(exc)),))
-        problems, _ = self._checks(path, parsed)
-        if problems and self._last_refused != (path, parsed):
-            self._last_refused = (path, parsed)
-            return Outcome(False, problems=(*problems, "Change the answer, or give the same answer again to keep it."))
+        problems, _, actions = self._checks(path, parsed)
         item = CommentedMap()
         item[first.name] = parsed
         for name in q.item_model.model_fields:
@@ -611,8 +724,14 @@ class Engine:
                 taken = [b for b, _ in self._bodies()]
                 item[name] = slug(str(parsed), taken)
                 item.move_to_end(name, last=False)
+        if problems and self._last_refused != (path, parsed):
+            self._last_refused = (path, parsed)
+            offered = self._offer(step.path, actions, (step.path, item))
+            keep = "Change the answer, or give the same answer again to keep it."
+            return Outcome(False, problems=(*problems, keep), actions=offered)
         self.session.set(step.path, item)
-        return self._moved(step.path, self.say(first, parsed))
+        outcome = self._moved(step.path, self.say(first, parsed))
+        return replace(outcome, actions=self._offer(step.path, actions))
 
     def _moved(self, path: Path, echo: str, notes: Sequence[str] = ()) -> Outcome:
         """After an answer: remember it for Back, then go forward (redo after Back, the review, or onward)."""
@@ -712,9 +831,19 @@ class Engine:
         """Every answer, nested ones included, with the path a change goes to."""
         data = self._data()
         items: list[ReviewItem] = []
+        seen: set[Path] = set()
         for step in steps(data):
             if step.kind is StepKind.USUAL or step.question is None:
                 continue
+            for k, part in enumerate(step.path[:-1]):
+                item = step.path[: k + 1]
+                if isinstance(part, int) and item not in seen and isinstance(get(data, item), Mapping):
+                    seen.add(item)
+                    listed = get(data, item[:-1])
+                    count = len(listed) if isinstance(listed, list) else 0
+                    depth = sum(1 for p in item if isinstance(p, int))
+                    name = self.context((*item, "x"))
+                    items.append(ReviewItem(step.section, depth, name, f"{part + 1} of {count}", item, count > 1, True))
             value = get(data, step.path)
             depth = sum(1 for p in step.path if isinstance(p, int)) + (len(step.path) > 1)
             if step.kind is StepKind.ADD:
@@ -730,6 +859,31 @@ class Engine:
             answer = self.say(step.question, value) if step.kind is StepKind.FIELD else _presence(value)
             items.append(ReviewItem(step.section, depth, label_, answer, step.path))
         return items
+
+    def review_sections(self) -> list[ReviewSection]:
+        """The review under the interview's section headings (sections with no answers left out)."""
+        items = self.review_items()
+        return [
+            ReviewSection(i, section.title, tuple(x for x in items if x.section == i))
+            for i, section in enumerate(SECTIONS)
+            if any(x.section == i for x in items)
+        ]
+
+    def move(self, item: Sequence[str | int], by: int) -> bool:
+        """Move a list item (a dispute tier, a party) up (``by`` -1) or down (+1) its list, e.g. from the review;
+        False if it cannot go further."""
+        item = tuple(item)
+        listed = self.session.get(item[:-1])
+        index = item[-1] if item else None
+        if not isinstance(listed, list) or not isinstance(index, int) or not 0 <= index + by < len(listed):
+            return False
+        self._pending = None
+        self.session.move(item, index + by)
+        group = item[:-1]
+        self.position.history = [p for p in self.position.history if p[: len(group)] != group]
+        self.position.forward.clear()
+        self.position.save(self.session.path)
+        return True
 
     def finish(self) -> Answers:
         """The complete answers; ``InputError`` lists what is still missing or does not fit together."""

@@ -75,7 +75,7 @@ def run_interview(
                 continue
             findings = check(answers)
             result = InterviewResult(path=path, answers=answers, findings=findings)
-            if not _end(result, prompter, engine, offer_build):
+            if not _end(result, prompter, engine, offer_build, build=terminal.build):
                 engine.review()
                 continue
             return result
@@ -84,13 +84,12 @@ def run_interview(
 
 
 def _choose_path(prompter: Prompter) -> Path:
-    """Resume the last answers file interviewed, or start a new one."""
+    """Carry on with the last answers file interviewed (no question asked), or start a new one."""
     last = _last()
     if last is not None:
-        choices = [Choice(f"Carry on with {last}", str(last)), Choice("Start a new answers file", "")]
-        picked = prompter.select("Which answers file?", choices, str(last))
-        if isinstance(picked, str) and picked:
-            return Path(picked)
+        for line in wrap(f"Carrying on with {last}. To start a new file instead: assembler interview NEW.yaml"):
+            prompter.echo(line)
+        return last
     prompter.echo("Starting a new answers file. Every answer is saved as soon as you give it.")
     answer = prompter.text("Where should the answers be saved?", str(_new_path()))
     return Path(answer.strip()) if isinstance(answer, str) and answer.strip() else _new_path()
@@ -122,8 +121,11 @@ def _new_path() -> Path:
     return candidate
 
 
-def _end(result: InterviewResult, prompter: Prompter, engine: Engine, offer_build: bool) -> bool:
-    """The end screen; False sends the user back to the review (to fix what blocks a build)."""
+def _end(
+    result: InterviewResult, prompter: Prompter, engine: Engine, offer_build: bool, *, build: bool | None = None
+) -> bool:
+    """The end screen; False sends the user back to the review (to fix what blocks a build). ``build``: whether the
+    user already chose to build (finishing the review), else they are asked."""
     echo = prompter.echo
     echo("")
     echo("== The check ==")
@@ -142,7 +144,8 @@ def _end(result: InterviewResult, prompter: Prompter, engine: Engine, offer_buil
         return True
     if not offer_build:
         return True
-    if prompter.confirm("Build the documents now?", True) is not True:
+    wanted = build if build is not None else prompter.confirm("Build the documents now?", True) is True
+    if not wanted:
         echo(f"Build the documents later with: assembler build {result.path}")
         return True
     result.built = _build(result.path, echo)

@@ -107,6 +107,29 @@ class Session:
                 _insert(parent, key, value, _order(path[:-1]))
         self.save(path)
 
+    def update(self, changes: Sequence[tuple[Sequence[str | int], Any]]) -> None:
+        """Store several answers together in one save (a fix that changes more than one answer)."""
+        for path, value in changes:
+            parent = self._container(path)
+            key = path[-1]
+            if isinstance(key, int):
+                assert isinstance(parent, list)
+                parent[key : key + 1] = [value]
+            elif key in parent:
+                parent[key] = value
+            else:
+                _insert(parent, key, value, _order(path[:-1]))
+            self._blocks.pop(str(path[0]), None)
+        self.save()
+
+    def move(self, item: Sequence[str | int], to: int) -> None:
+        """Move a list item (a dispute tier) to position ``to`` of its list and save."""
+        group: Any = self.get(item[:-1])
+        index = item[-1]
+        assert isinstance(group, list) and isinstance(index, int)
+        group.insert(to, group.pop(index))
+        self.save(item)
+
     def delete(self, path: Sequence[str | int]) -> None:
         """Forget an answer (a list item, or a field whose condition no longer holds) and save."""
         parent: Any = self.get(path[:-1])

@@ -16,8 +16,10 @@ from .engine import Choice, Engine, Page
 from .glossary import GLOSSARY
 from .plan import SECTIONS
 
-__all__ = ["BACK", "CANCEL", "GLOSSARY_KEY", "KEYS", "REVIEW", "Prompter", "Terminal", "wrap"]
+__all__ = ["BACK", "CANCEL", "GLOSSARY_KEY", "HEADING", "KEYS", "REVIEW", "Prompter", "Terminal", "wrap"]
 
+HEADING = object()
+"""The value of a choice that is a heading between choices (a review section), never chosen."""
 BACK = object()
 CANCEL = object()
 REVIEW = object()
@@ -63,12 +65,21 @@ class Prompter:
     def select(self, message: str, choices: Sequence[Choice], default: Any) -> Any:
         marker = object()
         options = [
-            self._q.Choice(
+            self._q.Separator(c.label)
+            if c.value is HEADING
+            else self._q.Choice(
                 c.label, value=marker if c.value is None else c.value, description="\n".join(wrap(c.help)) or None
             )
             for c in choices
         ]
-        start = next((o for o in options if o.value == (marker if default is None else default)), None)
+        start = next(
+            (
+                o
+                for o in options
+                if not isinstance(o, self._q.Separator) and o.value == (marker if default is None else default)
+            ),
+            None,
+        )
         prompt = self._q.select(
             message, choices=options, default=start, use_search_filter=True, use_jk_keys=False,
             instruction="(arrows or type to filter)", **self._io,
@@ -102,6 +113,7 @@ class Terminal:
         self.prompter = prompter
         self.echo = prompter.echo
         self._section = -1
+        self.build: bool | None = None  # how the review was finished: build the documents now, or not
 
     def opening(self) -> None:
         """What the interview produces, its sections and length, what to have at hand, and the keys."""
@@ -134,7 +146,7 @@ class Terminal:
             self.ask(page)
 
     def ask(self, page: Page) -> None:
-        if page.section != self._section and page.kind != "clarify":
+        if page.section != self._section and page.kind not in ("clarify", "fix"):
             self._section = page.section
             self.echo("")
             self.echo(f"== {page.progress} ==")
@@ -164,6 +176,9 @@ class Terminal:
                 self.echo(wrapped)
         if outcome.accepted and outcome.echo and page.input == "text" and outcome.echo != str(answer).strip():
             self.echo(f"  Saved as: {outcome.echo}")
+        elif outcome.accepted and outcome.echo and page.kind == "fix":
+            for wrapped in wrap(f"Changed: {outcome.echo}", "  "):
+                self.echo(wrapped)
 
     def _prompt(self, page: Page) -> Any:
         title = page.title
@@ -198,19 +213,62 @@ class Terminal:
                 self.echo(line)
 
     def review(self) -> bool:
-        """Every answer, nested ones too; pick one to change it in place. True when the user finishes."""
-        items = self.engine.review_items()
-        choices = [Choice("Finish", "finish"), Choice("Back to the questions", "back")]
-        for index, item in enumerate(items):
-            label = f"{'  ' * item.depth}{item.label}: {item.answer}"
-            choices.append(Choice(label, index))
+        """Every answer, nested ones too, under the section headings, with the check's fixes first; pick an answer
+        to change it in place, a fix to make it, or a party or tier to move or remove it. True when the user
+        finishes."""
+        sections = self.engine.review_sections()
+        fixes = self.engine.fixes()
+        items = [item for section in sections for item in section.items]
+        choices = [
+            Choice("Finish and build the documents", "build"),
+            Choice("Finish without building (build later)", "finish"),
+            Choice("Back to the questions", "back"),
+        ]
+        choices += [Choice(f"Fix: {action.question}", ("fix", n)) for n, action in enumerate(fixes)]
+        index = 0
+        for section in sections:
+            choices.append(Choice(f"-- {section.title} --", HEADING))
+            owner = ""
+            for item in section.items:
+                label = item.label
+                if owner and label.startswith(owner + " › "):
+                    label = label[len(owner) + 3 :]  # said once, on the party's or tier's own line
+                if item.item:
+                    owner = item.label
+                choices.append(Choice(f"{'  ' * item.depth}{label}: {item.answer}", index))
+                index += 1
         self.echo("")
         self.echo("== Your answers ==")
-        picked = self.prompter.select("Which answer do you want to change?", choices, "finish")
+        picked = self.prompter.select("Which answer do you want to change?", choices, "build")
         if picked in (BACK, CANCEL, "back"):
             self.engine.close_review()
             return False
-        if picked in ("finish", REVIEW, GLOSSARY_KEY):
-            return bool(picked == "finish")
-        self.engine.jump(items[int(picked)].target)
+        if picked in ("build", "finish"):
+            self.build = picked == "build"
+            return True
+        if picked in (REVIEW, GLOSSARY_KEY):
+            return False
+        if isinstance(picked, tuple):
+            self.engine.offer(fixes[picked[1]])
+            return False
+        item = items[int(picked)]
+        if item.item:
+            self._item(item)
+            return False
+        self.engine.jump(item.target)
         return False
+
+    def _item(self, item: Any) -> None:
+        """A party, body or tier picked in the review: move it up or down its list, or remove it."""
+        choices = [Choice("Back to the review", "back")]
+        if item.movable and item.target[-1] > 0:
+            choices.append(Choice("Move up", -1))
+        listed = self.engine.session.get(item.target[:-1])
+        if item.movable and isinstance(listed, list) and item.target[-1] < len(listed) - 1:
+            choices.append(Choice("Move down", 1))
+        choices.append(Choice(f"Remove {item.label}", "remove"))
+        picked = self.prompter.select(f"{item.label}: what do you want to do?", choices, "back")
+        if picked in (-1, 1):
+            self.engine.move(item.target, int(picked))
+        elif picked == "remove" and self.prompter.confirm(f"Remove {item.label} and all its answers?", False) is True:
+            self.engine.remove(item.target)

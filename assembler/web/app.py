@@ -197,11 +197,11 @@ class _App:
             return self._question(request, engine, page, notes=[], errors=(str(exc),), posted=form)
         outcome = engine.submit(value)
         ws.settle()
-        if not outcome.accepted and outcome.problems:
+        if not outcome.accepted and outcome.problems and not outcome.actions:
             return self._question(
                 request, engine, page, notes=list(outcome.notes), errors=outcome.problems, posted=form
             )
-        ws.notes = list(outcome.notes)
+        ws.notes = [*outcome.problems, *outcome.notes]  # with a fix offered, the next page asks whether to make it
         if outcome.accepted and page.input == "text" and outcome.echo and outcome.echo != str(value).strip():
             ws.notes.append(f"Saved as: {outcome.echo}")
         return self.go(request, "/question")
@@ -245,6 +245,8 @@ class _App:
         data = engine.session.data()
         groups: list[tuple[str, list[dict[str, Any]]]] = []
         for item in engine.review_items():
+            if item.item:
+                continue  # the line naming a party or a tier: its answers follow
             target = item.target
             row: dict[str, Any] = {
                 "label": item.label,
