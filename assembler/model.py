@@ -1445,6 +1445,7 @@ class Provisions(Strict):
             "Do the parties have quality concordats?",
             "Common quality standards or standard operating procedures the parties agree for their services; they "
             "become a schedule of the agreement.",
+            detail=True,
         ),
     )
 
