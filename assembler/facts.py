@@ -820,6 +820,12 @@ class Facts:
         return tuple(p for p in self.foundation_trusts if self.significance(p) is Significance.NOT_YET_KNOWN)
 
     @cached_property
+    def natures_mixed(self) -> bool:
+        """The bodies that are not advisory are of more than one kind in law (committees in common above a joint
+        committee, say), so no one legal form describes the collaborative."""
+        return len({b.nature for b in self.bodies if b.nature is not BodyNature.ADVISORY}) > 1
+
+    @cached_property
     def quality_body(self) -> BodyFacts | None:
         """The body that assures quality: the first whose name says so (a quality sub-committee)."""
         return next((b for b in self.bodies if "quality" in b.name.casefold()), None)

@@ -217,6 +217,7 @@ def context_shapes(doc: DocumentDef) -> dict[str, Shape]:
         "bodies_by_id": MappingShape(body),
         "register_keeper": _STR,
         "collaborative_term": _STR,
+        "natures_mixed": _BOOL,
         "quality_body": body,
         "delegations_nature": _STR,
         "delegations": delegations,
