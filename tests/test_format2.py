@@ -168,3 +168,34 @@ def test_a_reference_to_a_document_the_pack_does_not_produce_is_found() -> None:
     assert findings and "scheme of delegation" in findings[0].message
     own = _answers({"documents.sod.produce": False, "delegations.0.legal_basis": "the Trust's scheme of delegation"})
     assert not [f for f in check(own) if f.rule == "C10"]
+
+
+def test_the_interview_asks_every_answer_format_2_added() -> None:
+    from assembler.interview.plan import pattern, steps
+
+    data = _answers(
+        {
+            "bodies.0.status": "conditional",
+            "bodies.0.voting.rule": "qualified_majority",
+            "bodies.0.voting.threshold": "2/3",
+            "delegations.0.status": "conditional",
+            "finance.cost_sharing.funders": [{"name": "NHS Mid and South Essex ICB", "share": 60}],
+        }
+    ).model_dump(mode="json")
+    asked = {pattern(s.path) for s in steps(data)}
+    for field in (
+        "bodies.*.nature",
+        "bodies.*.status",
+        "bodies.*.takes_effect",
+        "bodies.*.members.*.party",
+        "bodies.*.voting.by",
+        "bodies.*.voting.threshold",
+        "delegations.*.status",
+        "delegations.*.takes_effect",
+        "finance.cost_sharing.funders.*.share",
+        "finance.cost_sharing.funders.*.amount",
+        "parties.*.significant_transaction",
+        "provisions.conditions_precedent",
+        "provisions.quality_concordats",
+    ):
+        assert field in asked, field
