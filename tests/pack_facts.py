@@ -18,6 +18,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from assembler.facts import share_words
+from assembler.model import parse_share
+
 from .docx_reading import Docx, Para
 
 PACK = "the pack"
@@ -198,7 +201,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            r"^The (?P<body>.+?) shall seek to reach decisions by consensus\. Where it cannot, a decision is taken only if at least (?P<pct>\d+)% of the votes cast"
+            r"^The (?P<body>.+?) shall seek to reach decisions by consensus\. Where it cannot, a decision is taken only if at least (?P<pct>\d+(?:\.\d+)?%|[a-z]+-[a-z]+) of the votes cast"
         ),
         "qualified_majority",
     ),
@@ -231,7 +234,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            r"^The (?P<body>Board) shall try to reach its decisions by consensus\. .*?a decision requires a qualified majority of at least (?P<pct>\d+)%"
+            r"^The (?P<body>Board) shall try to reach its decisions by consensus\. .*?a decision requires a qualified majority of at least (?P<pct>\d+(?:\.\d+)?%|[a-z]+-[a-z]+)"
         ),
         "qualified_majority",
     ),
@@ -282,7 +285,7 @@ def voting_threshold(unit: Unit) -> Iterator[Found]:
     """The percentage a qualified majority needs."""
     for subject, _rule, m, i in _voting_rules(unit):
         if m.groupdict().get("pct"):
-            yield subject, f"{m.group('pct')}%", unit.paragraphs[i]
+            yield subject, m.group("pct"), unit.paragraphs[i]
 
 
 @extractor("vote weights")
@@ -451,7 +454,9 @@ def financial_limits(unit: Unit) -> Iterator[Found]:
             rows: dict[str, list[str]] = defaultdict(list)
             for row in zip(*(iter(cells[4:]),) * 4, strict=False):
                 body = unit.body if delegate is None else re.sub(r"^the ", "", row[delegate])
-                rows[body].append(f"{row[party]}: {row[function]} = {row[limit]}")
+                # the terms of reference add a delegation's status to its function; the scheme's limits do not
+                function_text = re.sub(r" \((?:with effect from the date on which|proposed:) .*\)$", "", row[function])
+                rows[body].append(f"{row[party]}: {function_text} = {row[limit]}")
             for body, lines in rows.items():
                 yield _subject(body, unit), "; ".join(sorted(lines)), p
 
@@ -776,8 +781,11 @@ def expected(a: Answers) -> dict[tuple[str, str], str]:
             out[("casting vote", name)] = "yes" if voting.get("casting_vote") else "no"
         if rule == "qualified_majority":  # a tie never reaches the threshold: no casting vote is drafted
             out[("casting vote", name)] = "no"
-        if rule == "qualified_majority":
-            out[("voting threshold", name)] = f"{voting['threshold']}%"
+        if rule == "qualified_majority":  # as drafted: "75%", or a fraction in words ("two-thirds")
+            threshold = voting["threshold"]
+            out[("voting threshold", name)] = (
+                share_words(parse_share(threshold)) if "/" in str(threshold) else f"{threshold}%"
+            )
         if rule == "weighted":
             out[("vote weights", name)] = ", ".join(sorted(f"{p}={w}" for p, w in voting["weights"].items()))
         chair = body.get("chair") or {}
