@@ -101,7 +101,7 @@ class Browser:
 def served(tmp_path: Path) -> Iterator[tuple[TestClient, Path, Any]]:
     path = tmp_path / "nscc.yaml"
     app = create_app(Settings(file=path, out=tmp_path / "out", workers=1))
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
         yield client, path, lambda: app.state.app.spaces.get("").engine()
 
 
@@ -234,3 +234,15 @@ def test_glossary(served: Any) -> None:
     client, _, _ = served
     page = client.get("/glossary")
     assert "Quorum" in page.text and "Committees in common" in page.text
+
+
+def test_every_ticked_box_is_taken_not_only_the_last() -> None:
+    from starlette.datastructures import FormData
+
+    from assembler.interview.engine import Choice
+    from assembler.web.forms import answer_from_form
+
+    choices = tuple(Choice(f"option {i}", f"v{i}") for i in range(14))
+    page = Page("question", "checkbox", "Which?", choices=choices)
+    form = FormData([("answers", "0"), ("answers", "12"), ("answers", "²"), ("answers", "99")])
+    assert answer_from_form(page, form) == ["v0", "v12"]
