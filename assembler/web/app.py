@@ -127,9 +127,14 @@ class _App:
         return self.spaces.get(self.sid(request)[0])
 
     def _finish(self, request: Request, response: Response) -> Response:
+        """Security headers, and the session cookie for a browser that came without one.
+
+        The cookie is SameSite=Lax: a link followed from elsewhere (an e-mail, the intranet) still finds the
+        session, while a form posted from another site comes without it and is refused by its missing token. A
+        refusal never sets a cookie, so such a form cannot replace the browser's session with a new one."""
         sid, new = self.sid(request)
-        if new:
-            response.set_cookie(COOKIE, sid, httponly=True, samesite="strict", path="/")
+        if new and not getattr(request.state, "refused", False):
+            response.set_cookie(COOKIE, sid, httponly=True, samesite="lax", path="/")
         response.headers.update(HEADERS)
         return response
 
@@ -155,6 +160,7 @@ class _App:
         return form
 
     def refused(self, request: Request) -> Response:
+        request.state.refused = True
         return self.render(request, "refused.html", status=403)
 
     async def locked(self, ws: Workspace, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
