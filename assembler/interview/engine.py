@@ -174,8 +174,10 @@ class Position:
             "editing": self.editing,
             "finished": self.finished,
         }
-        with contextlib.suppress(OSError):  # the answers are saved; only the way back would be lost
-            write_atomic(self.file_for(answers), json.dumps(data).encode("utf-8"))
+        # The answers are saved (and flushed to disk) first; this record only keeps the way back, and a record
+        # that a power cut left empty is read as none, so it is not flushed to disk: a page saves that time.
+        with contextlib.suppress(OSError):
+            write_atomic(self.file_for(answers), json.dumps(data).encode("utf-8"), durable=False)
 
 
 @dataclass
