@@ -577,15 +577,20 @@ def migrate_file(path: Path | str) -> str:
     return f"{path}: migrated from answers format {version} to {FORMAT_VERSION}{done}"
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, flush it to disk, then rename it over ``path``."""
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write ``data`` to a temporary file beside ``path``, flush it to disk, then rename it over ``path``.
+
+    ``durable=False`` leaves out the flush to disk (a few milliseconds): readers still only ever see the old file or
+    the new one, but after a power cut the file may be empty. Only for files whose loss costs nothing but
+    convenience (the interview's position record, which is read leniently)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o777)
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import zipfile
 from collections.abc import Iterator
 from html import unescape
@@ -101,7 +102,7 @@ class Browser:
 def served(tmp_path: Path) -> Iterator[tuple[TestClient, Path, Any]]:
     path = tmp_path / "nscc.yaml"
     app = create_app(Settings(file=path, out=tmp_path / "out", workers=1))
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
         yield client, path, lambda: app.state.app.spaces.get("").engine()
 
 
@@ -234,3 +235,42 @@ def test_glossary(served: Any) -> None:
     client, _, _ = served
     page = client.get("/glossary")
     assert "Quorum" in page.text and "Committees in common" in page.text
+
+
+def test_every_ticked_box_is_taken_not_only_the_last() -> None:
+    from starlette.datastructures import FormData
+
+    from assembler.interview.engine import Choice
+    from assembler.web.forms import answer_from_form
+
+    choices = tuple(Choice(f"option {i}", f"v{i}") for i in range(14))
+    page = Page("question", "checkbox", "Which?", choices=choices)
+    form = FormData([("answers", "0"), ("answers", "12"), ("answers", "²"), ("answers", "99")])
+    assert answer_from_form(page, form) == ["v0", "v12"]
+
+
+def test_file_mode_answers_only_to_this_machines_own_names(tmp_path: Path) -> None:
+    """DNS rebinding: a page elsewhere whose name points at 127.0.0.1 cannot reach the FILE through the browser."""
+    app = create_app(Settings(file=tmp_path / "a.yaml", port=8123, workers=1))
+    for host in ("127.0.0.1:8123", "localhost:8123", "[::1]:8123", "LOCALHOST:8123"):
+        with TestClient(app, base_url=f"http://{host}") as client:
+            assert client.get("/").status_code == 200, host
+    for host in ("evil.example:8123", "127.0.0.1:9999", "localhost", "127.0.0.1.evil.example:8123"):
+        with TestClient(app, base_url=f"http://{host}") as client:
+            refused = client.get("/question")
+            assert refused.status_code == 421 and "127.0.0.1" in refused.text, host
+            assert client.post("/question", data={"answer": "x"}).status_code == 421
+    assert not (tmp_path / "a.yaml").exists()
+    # --host chosen by the person running it, or --data: no check (the sessions are isolated anyway)
+    assert Settings(file=tmp_path / "a.yaml", host="0.0.0.0").allowed_hosts() is None
+    assert Settings(data=tmp_path / "d").allowed_hosts() is None
+
+
+def test_an_older_answers_format_is_said_in_the_browser(tmp_path: Path) -> None:
+    target = tmp_path / "old.yaml"
+    shutil.copy(Path(__file__).parent / "fixtures" / "migrate" / "format1.yaml", target)
+    app = create_app(Settings(file=target, workers=1))
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        text = unescape(client.get("/question").text)
+        assert "answers format 1 read as format 2" in text and "your next answer saves it in the new format" in text
+        assert "answers format 1" not in unescape(client.get("/question").text)  # said once

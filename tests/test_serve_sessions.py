@@ -87,3 +87,14 @@ def test_an_uploaded_answers_file_is_carried_on_and_a_bad_one_refused(data_app: 
     assert engine().finish().collaborative.short_name == "NSCC"
     refused = client.post("/upload", files={"answers": ("x.yaml", text, "application/yaml")})
     assert refused.status_code == 403
+
+
+def test_a_form_posted_from_another_site_leaves_the_session_as_it_was(data_app: Any) -> None:
+    """Without the cookie (SameSite keeps it back) and without a token: refused, and no new cookie that would
+    replace the browser's own session."""
+    app, _ = data_app
+    stranger = TestClient(app)
+    refused = stranger.post("/question", data={"answer": "FORGED", "page": "x"})
+    assert refused.status_code == 403 and "set-cookie" not in refused.headers
+    fresh = TestClient(app).get("/")
+    assert "samesite=lax" in fresh.headers["set-cookie"].lower()

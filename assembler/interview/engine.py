@@ -174,8 +174,10 @@ class Position:
             "editing": self.editing,
             "finished": self.finished,
         }
-        with contextlib.suppress(OSError):  # the answers are saved; only the way back would be lost
-            write_atomic(self.file_for(answers), json.dumps(data).encode("utf-8"))
+        # The answers are saved (and flushed to disk) first; this record only keeps the way back, and a record
+        # that a power cut left empty is read as none, so it is not flushed to disk: a page saves that time.
+        with contextlib.suppress(OSError):
+            write_atomic(self.file_for(answers), json.dumps(data).encode("utf-8"), durable=False)
 
 
 @dataclass
@@ -199,6 +201,16 @@ class Engine:
         self._pending: _Pending | None = None
         self._last_refused: tuple[Path, Any] | None = None
         self._guide = Guide()
+        self._plan: tuple[int, tuple[Step, ...], dict[Path, Step]] | None = None
+        self._fresh_since = -1  # the revision last found to hold no answer whose condition has gone
+
+    def _steps(self) -> tuple[tuple[Step, ...], dict[Path, Step]]:
+        """The plan over the draft as it is now (and each step by its path), worked out once per revision."""
+        revision = self.session.revision
+        if self._plan is None or self._plan[0] != revision:
+            plan = tuple(steps(self.session.snapshot()))
+            self._plan = (revision, plan, {s.path: s for s in plan})
+        return self._plan[1], self._plan[2]
 
     @classmethod
     def open(cls, path: FilePath) -> Engine:
@@ -207,7 +219,8 @@ class Engine:
     # --------------------------------------------------------------------------------------------- where
 
     def _data(self) -> dict[str, Any]:
-        return self.session.data()
+        """The draft as plain data, shared until the next change: read only."""
+        return self.session.snapshot()
 
     def _due(self, step: Step, data: Mapping[str, Any]) -> bool:
         if step.kind is StepKind.USUAL:
@@ -240,9 +253,13 @@ class Engine:
         """The first step not answered yet, filling in the ones that answer themselves on the way."""
         for _ in range(10_000):
             data = self._data()
-            for gone in list(stale(data)):
-                self.session.delete(gone)
-            plan = list(steps(data))
+            gone = list(stale(data)) if self._fresh_since != self.session.revision else []
+            if gone:
+                for path in gone:
+                    self.session.delete(path)
+                continue
+            self._fresh_since = self.session.revision  # no stale answer in this revision
+            plan, _ = self._steps()
             later = [False] * (len(plan) + 1)  # an answer is given after this step (the user went on past it)
             for i in range(len(plan) - 1, -1, -1):
                 step = plan[i]
@@ -268,8 +285,7 @@ class Engine:
         return None
 
     def _step_at(self, path: Path) -> Step | None:
-        data = self._data()
-        return next((s for s in steps(data) if s.path == path), None)
+        return self._steps()[1].get(tuple(path))
 
     def current(self) -> Step | None:
         cursor = self.position.cursor
@@ -827,12 +843,17 @@ class Engine:
         self.position.editing = True
         self.position.save(self.session.path)
 
+    def changeable(self, path: Sequence[str | int]) -> bool:
+        """Whether ``path`` is an answer the review offers to change (the target of one of ``review_items()``)."""
+        step = self._step_at(tuple(path))
+        return step is not None and step.kind is not StepKind.USUAL and step.question is not None
+
     def review_items(self) -> list[ReviewItem]:
         """Every answer, nested ones included, with the path a change goes to."""
         data = self._data()
         items: list[ReviewItem] = []
         seen: set[Path] = set()
-        for step in steps(data):
+        for step in self._steps()[0]:
             if step.kind is StepKind.USUAL or step.question is None:
                 continue
             for k, part in enumerate(step.path[:-1]):

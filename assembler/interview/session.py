@@ -38,19 +38,23 @@ class Session:
         self._yaml = answers_file.round_trip_yaml()
         self._blocks: dict[str, str] = {}  # YAML text of each top-level answer, until it changes
         self.notice: str | None = None  # set when the file was in an older answers format
+        self.revision = 0  # goes up with every change, so what is worked out from the draft can be kept till then
+        self._snapshot: tuple[int, dict[str, Any]] | None = None
 
     @classmethod
-    def open(cls, path: Path) -> Session:
-        """Resume ``path`` if it exists (it need not be complete), else start a new draft there."""
+    def open(cls, path: Path, *, name: str | None = None) -> Session:
+        """Resume ``path`` if it exists (it need not be complete), else start a new draft there. ``name`` is the
+        file as messages call it (default: its path)."""
         if path.exists():
             # The loader's own reading and YAML parsing (file, line and fix in every message), without the
             # whole-model validation a partial draft cannot pass yet.
+            name = name or str(path)
             text = answers_file.read_text(path)
-            document = answers_file.parse_document(text, str(path))
-            version, changes = migrate(document, str(path))
+            document = answers_file.parse_document(text, name)
+            version, changes = migrate(document, name)
             session = cls(path, document)
             session.notice = notice(
-                str(path), version, changes, "your next answer saves it in the new format"
+                name, version, changes, "your next answer saves it in the new format"
             )  # the next save writes the current format
             return session
         document = CommentedMap()
@@ -78,6 +82,12 @@ class Session:
         plain = answers_file.plain_data(self.document)
         assert isinstance(plain, dict)
         return plain
+
+    def snapshot(self) -> dict[str, Any]:
+        """The draft as plain Python data, made once per revision and shared: read it, never change it."""
+        if self._snapshot is None or self._snapshot[0] != self.revision:
+            self._snapshot = (self.revision, self.data())
+        return self._snapshot[1]
 
     def answers(self) -> Answers:
         """The whole draft as ``Answers``; raise ``InputError`` naming every missing or wrong answer."""
@@ -144,6 +154,7 @@ class Session:
 
     def save(self, changed: Sequence[str | int] = ()) -> None:
         """Write the file atomically; only the top-level answer under ``changed`` is serialised again."""
+        self.revision += 1
         if changed:
             self._blocks.pop(str(changed[0]), None)
         write_atomic(self.path, self.text().encode("utf-8"))

@@ -15,15 +15,17 @@ import zipfile
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..answers_file import parse_document, write_atomic
 from ..errors import AssemblerError, InputError
@@ -35,10 +37,14 @@ from ..interview.session import MISSING
 from ..model import DocumentKind, label
 from ..rules import check, errors_in
 from .builds import Builder
-from .forms import answer_from_form, fingerprint, options, path_key, typed_back
+from .forms import answer_from_form, fingerprint, options, parse_key, path_key, typed_back
 from .workspace import Workspace, Workspaces
 
 __all__ = ["Settings", "create_app", "serve"]
+
+P = ParamSpec("P")
+T = TypeVar("T")
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 HERE = Path(__file__).parent
 COOKIE = "assembler_session"
@@ -62,6 +68,17 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 2
+
+    def allowed_hosts(self) -> frozenset[str] | None:
+        """The Host headers a request may carry, or None for any.
+
+        With FILE on a loopback address (the default) only this machine's own names for the port are accepted, so
+        a web page elsewhere cannot reach the file through a name it points at 127.0.0.1 (DNS rebinding). With
+        ``--host`` set to another address the person running it chose who may connect, and with ``--data`` each
+        browser only ever reaches its own session."""
+        if self.file is None or self.host not in LOOPBACK:
+            return None
+        return frozenset(f"{name}:{self.port}" for name in ("127.0.0.1", "localhost", "[::1]"))
 
 
 def pages() -> Environment:
@@ -110,9 +127,14 @@ class _App:
         return self.spaces.get(self.sid(request)[0])
 
     def _finish(self, request: Request, response: Response) -> Response:
+        """Security headers, and the session cookie for a browser that came without one.
+
+        The cookie is SameSite=Lax: a link followed from elsewhere (an e-mail, the intranet) still finds the
+        session, while a form posted from another site comes without it and is refused by its missing token. A
+        refusal never sets a cookie, so such a form cannot replace the browser's session with a new one."""
         sid, new = self.sid(request)
-        if new:
-            response.set_cookie(COOKIE, sid, httponly=True, samesite="strict", path="/")
+        if new and not getattr(request.state, "refused", False):
+            response.set_cookie(COOKIE, sid, httponly=True, samesite="lax", path="/")
         response.headers.update(HEADERS)
         return response
 
@@ -138,7 +160,19 @@ class _App:
         return form
 
     def refused(self, request: Request) -> Response:
+        request.state.refused = True
         return self.render(request, "refused.html", status=403)
+
+    async def locked(self, ws: Workspace, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run ``fn`` in a worker thread holding the workspace's lock: the engine reads and writes the answers
+        file (each save is flushed to disk), which must not hold up other people's pages on the event loop, and
+        two requests of one browser (or two tabs on the one FILE) must not interleave in one engine."""
+
+        def call() -> T:
+            with ws.lock:
+                return fn(*args, **kwargs)
+
+        return await run_in_threadpool(call)
 
     # ------------------------------------------------------------------------------------------- pages
 
@@ -151,6 +185,9 @@ class _App:
 
     async def question(self, request: Request) -> Response:
         ws = self.space(request)
+        return await self.locked(ws, self._show_question, request, ws)
+
+    def _show_question(self, request: Request, ws: Workspace) -> Response:
         try:
             engine = ws.engine()
         except AssemblerError as exc:
@@ -186,6 +223,9 @@ class _App:
         if form is None:
             return self.refused(request)
         ws = self.space(request)
+        return await self.locked(ws, self._answer, request, ws, form)
+
+    def _answer(self, request: Request, ws: Workspace, form: FormData) -> Response:
         engine = ws.engine()
         page = engine.page()
         if page.kind in ("review", "done") or form.get("page") != fingerprint(page):
@@ -210,6 +250,9 @@ class _App:
         if await self.form(request) is None:
             return self.refused(request)
         ws = self.space(request)
+        return await self.locked(ws, self._back, request, ws)
+
+    def _back(self, request: Request, ws: Workspace) -> Response:
         engine = ws.engine()
         if engine.position.reviewing:
             engine.close_review()
@@ -222,6 +265,9 @@ class _App:
         if await self.form(request) is None:
             return self.refused(request)
         ws = self.space(request)
+        return await self.locked(ws, self._cancel, request, ws)
+
+    def _cancel(self, request: Request, ws: Workspace) -> Response:
         if not ws.engine().cancel():
             ws.notes = ["There is nothing to cancel here: cancelling drops an item you are adding."]
         ws.settle()
@@ -229,6 +275,9 @@ class _App:
 
     async def review(self, request: Request) -> Response:
         ws = self.space(request)
+        return await self.locked(ws, self._show_review, request, ws)
+
+    def _show_review(self, request: Request, ws: Workspace) -> Response:
         try:
             engine = ws.engine()
         except AssemblerError as exc:
@@ -274,13 +323,15 @@ class _App:
 
     async def change(self, request: Request) -> Response:
         ws = self.space(request)
+        return await self.locked(ws, self._change, request, ws, request.query_params.get("to", ""))
+
+    def _change(self, request: Request, ws: Workspace, wanted: str) -> Response:
         engine = ws.engine()
-        wanted = request.query_params.get("to", "")
-        for item in engine.review_items():
-            if path_key(item.target) == wanted:
-                engine.jump(item.target)
-                ws.settle()
-                return self.go(request, "/question")
+        target = parse_key(wanted)
+        if path_key(target) == wanted and engine.changeable(target):
+            engine.jump(target)
+            ws.settle()
+            return self.go(request, "/question")
         return self.go(request, "/check-your-answers")
 
     async def remove(self, request: Request) -> Response:
@@ -288,8 +339,10 @@ class _App:
         if form is None:
             return self.refused(request)
         ws = self.space(request)
+        return await self.locked(ws, self._remove, request, ws, str(form.get("to", "")))
+
+    def _remove(self, request: Request, ws: Workspace, wanted: str) -> Response:
         engine = ws.engine()
-        wanted = str(form.get("to", ""))
         data = engine.session.data()
         for item in engine.review_items():
             group = item.target[:-1]
@@ -307,6 +360,9 @@ class _App:
         if await self.form(request) is None:
             return self.refused(request)
         ws = self.space(request)
+        return await self.locked(ws, self._resume, request, ws)
+
+    def _resume(self, request: Request, ws: Workspace) -> Response:
         ws.engine().close_review()
         ws.settle()
         return self.go(request, "/question")
@@ -318,6 +374,14 @@ class _App:
         if await self.form(request) is None:
             return self.refused(request)
         ws = self.space(request)
+        refused = await self.locked(ws, self._buildable, request, ws)
+        if refused is not None:
+            return refused
+        ws.build = await self.builder.build(ws.path, ws.out_dir)
+        return self.go(request, "/documents")
+
+    def _buildable(self, request: Request, ws: Workspace) -> Response | None:
+        """None if the answers are complete and pass the rules, else the review page saying what to change."""
         engine = ws.engine()
         try:
             answers = engine.finish()
@@ -331,13 +395,16 @@ class _App:
         errors = errors_in(findings)
         if errors:
             engine.review()
+            ws.settle()
             lines = ["These must be changed before the documents can be built:", *(plain(f) for f in errors)]
             return self._review(request, ws, engine, errors=lines, status=422)
-        ws.build = await self.builder.build(ws.path, ws.out_dir)
-        return self.go(request, "/documents")
+        return None
 
     async def documents(self, request: Request) -> Response:
         ws = self.space(request)
+        return await self.locked(ws, self._documents, request, ws)
+
+    def _documents(self, request: Request, ws: Workspace) -> Response:
         summary = ws.build
         if summary is None:
             return self.go(request, "/check-your-answers")
@@ -405,12 +472,16 @@ class _App:
         except InputError as exc:
             return self.render(request, "problem.html", status=400, lines=exc.lines())
         ws = self.space(request)
-        ws.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(ws.path, raw)
-        with contextlib.suppress(OSError):
-            Position.file_for(ws.path).unlink()
-        ws.reset()
+        await self.locked(ws, _replace_answers, ws, raw)
         return self.go(request, "/question")
+
+
+def _replace_answers(ws: Workspace, raw: bytes) -> None:
+    ws.path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(ws.path, raw)
+    with contextlib.suppress(OSError):
+        Position.file_for(ws.path).unlink()
+    ws.reset()
 
 
 def _posted(form: FormData | None) -> dict[str, Any] | None:
@@ -429,6 +500,29 @@ def _name(item: Any) -> str:
             if isinstance(item.get(key), str):
                 return str(item[key])
     return ""
+
+
+class _HostCheck:
+    """Refuses a request whose Host header is not one of ``allowed`` (see ``Settings.allowed_hosts``)."""
+
+    def __init__(self, app: ASGIApp, allowed: frozenset[str]) -> None:
+        self.app = app
+        self.allowed = allowed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), "")
+            if host.lower() not in self.allowed:
+                response = Response(
+                    "This address is not the interview's: open it as http://127.0.0.1 or http://localhost with "
+                    "its port.\n",
+                    status_code=421,
+                    media_type="text/plain",
+                    headers=HEADERS,
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -465,6 +559,9 @@ def create_app(settings: Settings) -> Starlette:
         Mount("/assets", StaticFiles(directory=HERE / "static" / "assets"), name="assets"),
     ]
     web = Starlette(routes=routes, lifespan=lifespan)
+    allowed = settings.allowed_hosts()
+    if allowed is not None:
+        web.add_middleware(_HostCheck, allowed=allowed)
     web.state.app = app
     return web
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..interview.engine import NO_MORE, Page
 
-__all__ = ["Option", "answer_from_form", "fingerprint", "options", "path_key", "typed_back"]
+__all__ = ["Option", "answer_from_form", "fingerprint", "options", "parse_key", "path_key", "typed_back"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,11 @@ def path_key(path: Sequence[str | int]) -> str:
     return ".".join(str(p) for p in path)
 
 
+def parse_key(key: str) -> tuple[str | int, ...]:
+    """The path a link's dotted text stands for (``path_key`` the other way round); item numbers as ints."""
+    return tuple(int(p) if _number(p) else p for p in key.split(".")) if key else ()
+
+
 def options(page: Page, posted: Mapping[str, Any] | None = None) -> list[Option]:
     """The page's choices as radios or checkboxes, ticked as the engine proposes (or as just posted)."""
     if page.input == "confirm":
@@ -48,7 +53,7 @@ def options(page: Page, posted: Mapping[str, Any] | None = None) -> list[Option]
     else:
         ticked = {i for i, c in enumerate(page.choices) if c.value == page.default}
     if posted is not None:
-        ticked = {int(v) for v in posted.get("answers", []) if str(v).isdigit()}
+        ticked = {int(v) for v in posted.get("answers", []) if _number(v)}
     return [Option(i, c.label, c.help, i in ticked) for i, c in enumerate(page.choices)]
 
 
@@ -80,7 +85,7 @@ def answer_from_form(page: Page, form: Mapping[str, Any]) -> Any:
             raise ValueError("Select one of the options.")
         return page.choices[index].value
     if kind == "checkbox":
-        picked = [_index(v, len(page.choices)) for v in form.get("answers", [])]
+        picked = [_index(v, len(page.choices)) for v in _all(form, "answers")]
         return [page.choices[i].value for i in picked if i is not None]
     if kind == "mapping":
         return {key: str(form.get(f"key-{i}", "")) for i, key in enumerate(page.keys)}
@@ -91,7 +96,21 @@ def answer_from_form(page: Page, form: Mapping[str, Any]) -> Any:
     return text
 
 
+def _all(form: Mapping[str, Any], name: str) -> list[Any]:
+    """Every value posted under ``name`` (a form's ``get`` gives only the last of several ticked boxes)."""
+    getlist = getattr(form, "getlist", None)
+    if getlist is not None:
+        return list(getlist(name))
+    value = form.get(name, [])
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
 def _index(raw: Any, size: int) -> int | None:
-    if isinstance(raw, str) and raw.isdigit() and int(raw) < size:
+    if _number(raw) and int(raw) < size:
         return int(raw)
     return None
+
+
+def _number(raw: Any) -> bool:
+    """Plain ASCII digits (``"²".isdigit()`` is true, but ``int("²")`` fails)."""
+    return isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) < 10

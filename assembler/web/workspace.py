@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,16 +30,24 @@ class Workspace:
 
     path: Path
     out_dir: Path
+    name: str = ""  # the answers file as messages name it ("" for its path; a session's folder is never shown)
     build: BuildSummary | None = None
     notes: list[str] = field(default_factory=list)  # shown once on the next page (what an answer was saved as)
+    lock: threading.Lock = field(default_factory=threading.Lock)  # one request at a time works on this file
     _engine: Engine | None = None
     _stamp: Stamp = ()
 
     def engine(self) -> Engine:
+        """The engine over the file as it is on disk: kept while only this workspace writes the file, opened again
+        (the file read and checked once) when something else changed it. An older answers format is said once,
+        on the next page."""
         stamp = self._current()
         if self._engine is None or stamp != self._stamp:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._engine = Engine(Session.open(self.path))
+            session = Session.open(self.path, name=self.name or None)
+            if session.notice and session.notice not in self.notes:
+                self.notes.append(session.notice)
+            self._engine = Engine(session)
             self._stamp = self._current()
         return self._engine
 
@@ -97,5 +106,6 @@ class Workspaces:
             out = folder / "out"
         ws = self._open.get(key)
         if ws is None:
-            ws = self._open[key] = Workspace(path=path, out_dir=out)
+            name = "" if self.file is not None else "Your answers file"
+            ws = self._open[key] = Workspace(path=path, out_dir=out, name=name)
         return ws
