@@ -11,13 +11,14 @@ import stat
 import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .answers_file import LoadedAnswers, load_answers
 from .changes import REDLINE_DIR, Comparison, compare_documents
 from .compose import ComposedDocument, compose_pack
-from .diagram import draw
+from .diagram import DOT_MISSING, Diagram, draw
 from .docx_writer import write_docx
 from .errors import BuildError, FindingsError, InputError, LibraryError, Problem
 from .facts import Facts
@@ -96,6 +97,7 @@ def build(
     loaded: LoadedAnswers | None = None,
     compare: Path | str | None = None,
     papers: bool | None = None,
+    diagram: bool = True,
 ) -> BuildResult:
     """Build the documents for one answers file; raises ``FindingsError`` when the rules find errors.
 
@@ -104,7 +106,8 @@ def build(
 
     ``final`` leaves out the draft marking ("Draft (0.2) — date — subject to contract") from every page.
     ``compare``: the folder of an earlier pack of the same collaborative; each changed document then gets a
-    redline (``redline/<name>.docx``) and the report a ``changes`` section."""
+    redline (``redline/<name>.docx``) and the report a ``changes`` section.
+    ``diagram=False`` leaves the governance diagram out (no Graphviz run, no figure in the documents)."""
     from .previous import load_previous
 
     answers_path = Path(answers_path)
@@ -132,9 +135,8 @@ def build(
     slug = _slug(answers.collaborative.short_name or answers.collaborative.name)
     facts: Facts = base["facts"]
     marking = Marking(final=final, date=draft_date(answers, os.environ))
-    diagram, result.diagram_message = draw(facts)
-    # the diagram beside the documents, named like them (a clean pack has its own copy: packs never share a file)
-    pictures = [(f"{slug}-governance{suffix}{ext}", data) for ext, data in diagram.files()] if diagram else []
+    # Graphviz runs in its own processes while the documents are composed (the figure is needed only to write them)
+    drawing = _drawing(facts) if diagram and shutil.which("dot") else None
     plan = []
     for kind in DocumentKind:
         if kind not in wanted:
@@ -155,7 +157,8 @@ def build(
         plan.append((kind, doc, f"{slug}-{doc.file_name}{suffix}.docx"))
     report_name = f"assembly-report{suffix}.json"
     paper_names = [name for name, _ in paper_files(facts, slug=slug, suffix=suffix)] if papers else []
-    names = [name for _, _, name in plan] + [name for name, _ in pictures] + [report_name, manifest_name(suffix)]
+    picture_names = [f"{slug}-governance{suffix}{ext}" for ext in (".svg", ".png")] if drawing else []
+    names = [name for _, _, name in plan] + picture_names + [report_name, manifest_name(suffix)]
     names += paper_names
     names += [name.removesuffix(".docx") + ".pdf" for _, _, name in plan] if pdf else []
     names += [f"{REDLINE_DIR}/{name}" for _, _, name in plan] if previous is not None else []
@@ -174,6 +177,13 @@ def build(
             base_context=base,
             marking=marking,
         )
+        figure_drawn, result.diagram_message = (
+            drawing.result() if drawing is not None else (None, DOT_MISSING if diagram else "")
+        )
+        # the diagram beside the documents, named like them (a clean pack has its own copy: packs never share a file)
+        pictures = (
+            [(f"{slug}-governance{suffix}{ext}", data) for ext, data in figure_drawn.files()] if figure_drawn else []
+        )
         for kind, doc, name in plan:
             composed = composed_docs[kind]
             properties = {
@@ -185,14 +195,16 @@ def build(
                 "assembler.placeholders": str(len(composed.placeholders)),
                 "assembler.clean": "yes" if clean else "no",
             }
-            data = write_docx(composed, templates / doc.template, properties=properties, clean=clean, figure=diagram)
+            data = write_docx(
+                composed, templates / doc.template, properties=properties, clean=clean, figure=figure_drawn
+            )
             outputs.append((name, data))
             result.documents.append(composed)
             properties_by_kind[kind] = properties
         paper_outputs: list[tuple[str, bytes]] = []
         papers_report: list[dict[str, object]] = []
         if papers:
-            figure = diagram.caption if diagram is not None else None
+            figure = figure_drawn.caption if figure_drawn is not None else None
             for name, paper in compose_papers(
                 facts, findings, composed_docs, slug=slug, suffix=suffix, marking=marking, figure=figure, clean=clean
             ):
@@ -209,7 +221,7 @@ def build(
                     templates / PAPER_TEMPLATE,
                     properties=properties,
                     clean=clean,
-                    figure=diagram,
+                    figure=figure_drawn,
                     figure_max=PAPER_FIGURE_MAX,
                 )
                 paper_outputs.append((name, data))
@@ -277,6 +289,15 @@ def build(
     result.report_path = out / report_name
     result.manifest_path = out / manifest_name(suffix)
     return result
+
+
+def _drawing(facts: Facts) -> Future[tuple[Diagram | None, str]]:
+    """The governance diagram, drawn in a thread (Graphviz is a child process: the build goes on meanwhile)."""
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        return pool.submit(draw, facts)
+    finally:
+        pool.shutdown(wait=False)  # the pool's one thread ends with the drawing
 
 
 @contextlib.contextmanager

@@ -15,6 +15,7 @@ import shutil
 import struct
 import textwrap
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from .facts import BodyFacts, Facts, and_list, sentence
@@ -200,8 +201,15 @@ def draw(facts: Facts) -> tuple[Diagram | None, str]:
 
     source = governance_graph(facts)
     try:
-        svg = graphviz.Source(source).pipe(format="svg", engine="dot")
-        png = graphviz.Source(source.replace("graph [", f"graph [dpi={PNG_DPI}, ", 1)).pipe(format="png", engine="dot")
+        # the two drawings at once: each is a process of its own
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            png_drawn = pool.submit(
+                graphviz.Source(source.replace("graph [", f"graph [dpi={PNG_DPI}, ", 1)).pipe,
+                format="png",
+                engine="dot",
+            )
+            svg = graphviz.Source(source).pipe(format="svg", engine="dot")
+            png = png_drawn.result()
     except graphviz.ExecutableNotFound:
         return None, DOT_MISSING
     parties = and_list([p.short_name for p in facts.members])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -73,20 +72,35 @@ def model_json(documents: list[ComposedDocument], files: list[Path]) -> bytes:
             "title": doc.definition.title,
             "file": files[i].name if i < len(files) else None,
             "cover": doc.cover,
-            "blocks": [dataclasses.asdict(block) for block in doc.blocks],
-            "included": [dataclasses.asdict(c) for c in doc.included],
-            "excluded": [dataclasses.asdict(c) for c in doc.excluded],
+            "blocks": [_plain(block) for block in doc.blocks],
+            "included": [_plain(c) for c in doc.included],
+            "excluded": [_plain(c) for c in doc.excluded],
             "placeholders": doc.placeholders,
             "terms": doc.terms,
             "toc": doc.toc,
-            "anchors": {name: dataclasses.asdict(a) for name, a in sorted(doc.anchors.items())},
+            "anchors": {name: _plain(a) for name, a in sorted(doc.anchors.items())},
             "broken_references": doc.broken_refs,
             "warnings": [f.rule for f in doc.warnings],
         }
         for i, doc in enumerate(documents)
     ]
-    text = json.dumps({"format": 1, "documents": model}, indent=1, ensure_ascii=False, default=str)
+    # Compact: the model is read back by a later build, not by people, and the C encoder (used only without
+    # ``indent``) writes it four times faster.
+    text = json.dumps({"format": 1, "documents": model}, ensure_ascii=False, default=str, separators=(",", ":"))
     return (text + "\n").encode("utf-8")
+
+
+def _plain(value: Any) -> Any:
+    """``dataclasses.asdict`` for the document model, without its deep copies of every leaf (the same values:
+    the model's leaves are strings, numbers, enums and ``None``, which JSON writes as they are)."""
+    fields = getattr(type(value), "__dataclass_fields__", None)
+    if fields is not None:
+        return {name: _plain(getattr(value, name)) for name in fields}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
 
 
 def summary_lines(report: dict[str, Any]) -> list[str]:
