@@ -107,8 +107,13 @@ def check(answers: Path, fmt: str) -> None:
 
 
 @main.command()
-@click.argument("answers", type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), help="Output folder (default: out/<answers name>).")
+@click.argument("answers", type=click.Path(path_type=Path), nargs=-1, required=True)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    help="Output folder (default: out/<answers name>); with several answers files, the folder of their pack folders.",
+)
 @click.option(
     "--only",
     help="Comma-separated documents to build: mou,cjv,tor,sod,dra and papers (the board papers); default: all.",
@@ -123,9 +128,15 @@ def check(answers: Path, fmt: str) -> None:
     type=click.Path(path_type=Path),
     help="Folder of an earlier build: write redline/<name>.docx for each changed document, and say what changed.",
 )
+@click.option("--no-diagram", is_flag=True, help="Leave out the governance diagram (no Graphviz run).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="With several answers files: how many packs to build at once (default: one per core).",
+)
 @handle_errors
 def build(
-    answers: Path,
+    answers: tuple[Path, ...],
     out_dir: Path | None,
     only: str | None,
     clean: bool,
@@ -133,15 +144,74 @@ def build(
     pdf: bool,
     library_dir: Path | None,
     previous: Path | None,
+    no_diagram: bool,
+    jobs: int | None,
 ) -> None:
-    """Build the Word documents for an answers file (exit 1 if the governance rules find errors)."""
+    """Build the Word documents for an answers file, or for several (files or folders of them, built in parallel,
+    each into a pack folder of its own); exit 1 if the governance rules find errors or any pack fails."""
+    from .assembly import parse_selection
+
+    kinds, papers = parse_selection(only)
+    options = {"only": kinds, "clean": clean, "final": final, "pdf": pdf, "papers": papers, "diagram": not no_diagram}
+    if len(answers) > 1 or answers[0].is_dir():
+        if previous is not None:
+            from .errors import InputError
+
+            raise InputError.single(path="--compare", what="compares one pack only", fix="build one answers file")
+        build_packs(list(answers), out_dir=out_dir, options=options, library_dir=library_dir, jobs=jobs)
+        return
+    build_pack(answers[0], out_dir=out_dir, options=options, library_dir=library_dir, previous=previous)
+
+
+def build_packs(
+    paths: list[Path], *, out_dir: Path | None, options: dict[str, Any], library_dir: Path | None, jobs: int | None
+) -> None:
+    """Several packs in parallel: a progress bar (on a terminal), one line per pack as it is done, exit 1 if any
+    failed."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .batch import PackOutcome, answers_files, build_many, pack_jobs
+
+    work = pack_jobs(answers_files(paths), out_dir=out_dir, options=options, library_dir=library_dir)
+    console = _console(stderr=True)
+    progress = Progress(
+        TextColumn("building packs"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+
+    def done(outcome: PackOutcome) -> None:
+        click.echo(outcome.summary())  # above the bar (rich redirects the terminal's output while it shows)
+        for line in outcome.error[1:]:
+            click.echo(f"  {line}", err=True)
+        progress.advance(task)
+
+    with progress:
+        task = progress.add_task("packs", total=len(work))
+        outcomes = build_many(work, workers=jobs, on_done=done)
+    failed = [o for o in outcomes if not o.ok]
+    click.echo(
+        f"{len(outcomes) - len(failed)} of {len(outcomes)} pack(s) built"
+        + (f", {len(failed)} failed" if failed else "")
+    )
+    if failed:
+        sys.exit(1)
+
+
+def build_pack(
+    answers: Path, *, out_dir: Path | None, options: dict[str, Any], library_dir: Path | None, previous: Path | None
+) -> None:
+    """One pack, with everything it wrote and its summary printed."""
     from .answers_file import load_answers
-    from .assembly import FindingsError, parse_selection
+    from .assembly import FindingsError
     from .assembly import build as run_build
     from .library import load_library
     from .report import summary_lines
 
-    kinds, papers = parse_selection(only)
     library = load_library(library_dir) if library_dir is not None else None
     loaded = load_answers(answers)
     if loaded.notice:
@@ -151,13 +221,9 @@ def build(
             answers,
             loaded=loaded,
             out_dir=out_dir,
-            only=kinds,
-            clean=clean,
-            final=final,
-            pdf=pdf,
             library=library,
             compare=previous,
-            papers=papers,
+            **options,
         )
     except FindingsError as exc:
         print_findings(exc.findings, title=str(answers))

@@ -138,7 +138,9 @@ class Strict(BaseModel):
     Values are checked when answers are validated (loading a file, the interview checking each answer), not on
     attribute assignment: assignment validators would cost a quarter of the start-up time of every command."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=False, use_enum_values=False, frozen=False)
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=False, use_enum_values=False, frozen=False, defer_build=True
+    )
 
 
 # --------------------------------------------------------------------------------------------------- choices
