@@ -11,12 +11,11 @@ import stat
 import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .answers_file import LoadedAnswers, load_answers
-from .changes import REDLINE_DIR, Comparison, compare_documents
 from .compose import ComposedDocument, compose_pack
 from .diagram import DOT_MISSING, Diagram, draw
 from .docx_writer import write_docx
@@ -26,11 +25,15 @@ from .library import Library, load_library
 from .marking import Marking, draft_date
 from .model import DocumentKind
 from .pack import TOOL_DIR, PackWriter, check_targets, manifest_name, os_error
-from .papers import PAPER_FIGURE_MAX, PAPER_TEMPLATE, compose_papers, paper_files
 from .rendering import answers_context, make_environment
 from .report import build_report, model_json, report_json
 from .resources import templates_root
 from .rules import Finding, check, errors_in
+
+if TYPE_CHECKING:  # what only some builds need is imported by them (a build without --compare, papers...)
+    from concurrent.futures import Future
+
+    from .changes import Comparison
 
 __all__ = ["PAPERS", "BuildResult", "FindingsError", "build", "parse_only", "parse_selection", "templates_root"]
 
@@ -108,10 +111,13 @@ def build(
     ``compare``: the folder of an earlier pack of the same collaborative; each changed document then gets a
     redline (``redline/<name>.docx``) and the report a ``changes`` section.
     ``diagram=False`` leaves the governance diagram out (no Graphviz run, no figure in the documents)."""
-    from .previous import load_previous
-
     answers_path = Path(answers_path)
-    previous = load_previous(compare, clean=clean) if compare is not None else None  # read before anything is written
+    previous = None
+    if compare is not None:
+        from .changes import REDLINE_DIR, compare_documents
+        from .previous import load_previous
+
+        previous = load_previous(compare, clean=clean)  # read before anything is written
     loaded = loaded or load_answers(answers_path)
     answers = loaded.answers
     findings = check(answers)
@@ -123,6 +129,8 @@ def build(
     _check_writable(out)
     wanted = list(only) if only is not None else list(DocumentKind)
     papers = only is None if papers is None else papers
+    if papers:
+        from .papers import PAPER_FIGURE_MAX, PAPER_TEMPLATE, compose_papers, paper_files
     env = library.derived.get("environment")
     if env is None:  # compiled clause templates are kept for the next build with the same library
         env = library.derived["environment"] = make_environment(library=library)
@@ -293,6 +301,8 @@ def build(
 
 def _drawing(facts: Facts) -> Future[tuple[Diagram | None, str]]:
     """The governance diagram, drawn in a thread (Graphviz is a child process: the build goes on meanwhile)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     pool = ThreadPoolExecutor(max_workers=1)
     try:
         return pool.submit(draw, facts)

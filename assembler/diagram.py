@@ -15,7 +15,6 @@ import shutil
 import struct
 import textwrap
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from .facts import BodyFacts, Facts, and_list, sentence
@@ -197,6 +196,8 @@ def draw(facts: Facts) -> tuple[Diagram | None, str]:
     """The diagram drawn by Graphviz, and a message; ``None`` and the one-line reason when ``dot`` is missing."""
     if shutil.which("dot") is None:
         return None, DOT_MISSING
+    from concurrent.futures import ThreadPoolExecutor
+
     import graphviz
 
     source = governance_graph(facts)

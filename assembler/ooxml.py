@@ -15,6 +15,8 @@ import functools
 import re
 from typing import Any
 
+from lxml.etree import SubElement
+
 __all__ = ["NAMESPACES", "W", "add", "get_or_add", "qn", "wval", "xml_text"]
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -143,24 +145,23 @@ def _rank_table(parent: str) -> tuple[dict[str, int], int]:
 _RANKS = {qn(parent): _rank_table(parent) for parent in SEQUENCES}
 
 
-def _place(parent: Any, child: Any) -> Any:
-    """Insert ``child`` after every sibling that the schema puts before it or beside it, before the rest."""
+def _settle(parent: Any, child: Any) -> Any:
+    """Move ``child``, just appended to ``parent``, back before every sibling that the schema puts after it."""
     known = _RANKS.get(parent.tag)
     if known is None:  # a parent whose children are free in order (the body, a run's content...)
-        parent.append(child)
         return child
     ranks, unlisted = known
     rank = ranks.get(child.tag, unlisted)
     if rank < 0:
+        parent.remove(child)
         raise ValueError(f"{child.tag} is not a child the schema allows in {parent.tag}")
     # Most elements are added in schema order already: look from the end, the usual place, first.
     after = len(ranks)  # where an unlisted sibling (a comment, a foreign element) counts as standing
-    index = len(parent)
+    last = len(parent) - 1
+    index = last
     while index and ranks.get(parent[index - 1].tag, after) > rank:
         index -= 1
-    if index == len(parent):
-        parent.append(child)
-    else:
+    if index != last:
         parent.insert(index, child)
     return child
 
@@ -174,10 +175,12 @@ def add(parent: Any, name: str, /, text: str | None = None, **attrs: str) -> Any
     """A new ``name`` child of ``parent`` (attributes in the ``w:`` namespace), placed in schema order.
 
     The element is made by the parent's own document, so python-docx's element classes apply to it."""
-    child = parent.makeelement(qn(name), wval(**attrs) if attrs else None)
+    # Made in place (a SubElement is made in the parent's document, not in one of its own that appending would
+    # then merge: a third of the cost), then moved back among its siblings if the schema wants it earlier.
+    child = SubElement(parent, qn(name), wval(**attrs) if attrs else None)
     if text is not None:
         child.text = text
-    return _place(parent, child)
+    return _settle(parent, child)
 
 
 def get_or_add(parent: Any, name: str, /, **attrs: str) -> Any:
