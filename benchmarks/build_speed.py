@@ -100,7 +100,7 @@ from docxtpl import DocxTemplate
 template, texts = sys.argv[1], json.loads(open(sys.argv[2], encoding="utf-8").read())
 for paragraphs in texts:
     document = DocxTemplate(template)
-    document.render({"paragraphs": paragraphs})
+    document.render({"paragraphs": paragraphs}, autoescape=True)
     document.save(io.BytesIO())
 """
 

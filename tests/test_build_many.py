@@ -36,7 +36,7 @@ def test_a_failing_pack_among_good_ones_is_reported_and_the_others_build(tmp_pat
     for name in ("msecc", "nottingham"):
         manifest = json.loads((out / name / "pack-manifest.json").read_text(encoding="utf-8"))
         assert manifest["answers_file"] == f"{name}.yaml"
-        assert (out / name / f"{name}-memorandum-of-understanding.docx").is_file() or any((out / name).glob("*.docx"))
+        assert len(list((out / name).glob("*.docx"))) == 1  # --only mou
     lines = result.output.splitlines()
     assert sum(line.startswith("built ") for line in lines) == 2
     assert [line for line in lines if line.startswith("FAILED")] == [
