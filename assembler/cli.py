@@ -173,7 +173,7 @@ def build_packs(
     from .batch import PackOutcome, answers_files, build_many, pack_jobs
 
     work = pack_jobs(answers_files(paths), out_dir=out_dir, options=options, library_dir=library_dir)
-    console = _console(stderr=True)
+    console = _console()  # the bar only on a terminal, where each pack's line is printed above it
     progress = Progress(
         TextColumn("building packs"),
         BarColumn(),
@@ -185,9 +185,11 @@ def build_packs(
     )
 
     def done(outcome: PackOutcome) -> None:
-        click.echo(outcome.summary())  # above the bar (rich redirects the terminal's output while it shows)
-        for line in outcome.error[1:]:
-            click.echo(f"  {line}", err=True)
+        for line in [outcome.summary(), *(f"  {more}" for more in outcome.error[1:])]:
+            if console.is_terminal:
+                progress.console.print(line, markup=False, highlight=False, soft_wrap=True)
+            else:
+                click.echo(line)
         progress.advance(task)
 
     with progress:
