@@ -169,6 +169,7 @@ def build(
     names = [name for _, _, name in plan] + picture_names + [report_name, manifest_name(suffix)]
     names += paper_names
     names += [name.removesuffix(".docx") + ".pdf" for _, _, name in plan] if pdf else []
+    names += [name.removesuffix(".docx") + ".pdf" for name in paper_names] if pdf else []
     names += [f"{REDLINE_DIR}/{name}" for _, _, name in plan] if previous is not None else []
     check_targets(out, names)  # a name too long, or a folder in the way: stop before the work, not after
 
@@ -265,6 +266,14 @@ def build(
                 result.pdfs = [path.with_suffix(".pdf") for path in result.written]
                 for path in result.pdfs:
                     pack.adopt(path.name)
+            folders = sorted({str(Path(name).parent) for name, _ in paper_outputs})
+            for folder in folders if pdf_note.startswith("PDF written") else []:  # the papers, in their own folder
+                in_folder = [name for name, _ in paper_outputs if str(Path(name).parent) == folder]
+                convert_to_pdf([pack.staging / name for name in in_folder], pack.staging / folder)
+                for name in in_folder:
+                    pdf_name = name.removesuffix(".docx") + ".pdf"
+                    pack.adopt(pdf_name)
+                    result.pdfs.append(out / pdf_name)
             result.pdf_message = pdf_note
         report = build_report(
             answers_path=answers_path,

@@ -75,3 +75,14 @@ def test_pdfs_join_the_pack_and_never_write_through_a_link(tmp_path: Path) -> No
     assert result.pdfs == [out / "msecc-dispute-resolution-annex.pdf"]
     assert not result.pdfs[0].is_symlink() and result.pdfs[0].read_bytes().startswith(b"%PDF-")
     assert verify(out) == []
+
+
+def test_board_papers_get_their_pdfs_beside_them(tmp_path: Path) -> None:
+    _need_office()
+    out = tmp_path / "out"
+    result = build(ROOT / "answers" / "nottingham.yaml", out_dir=out, only=[DocumentKind.MOU], papers=True, pdf=True)
+    assert result.papers
+    for paper in result.papers:
+        pdf = paper.with_suffix(".pdf")
+        assert pdf in result.pdfs and pdf.read_bytes().startswith(b"%PDF-")
+    assert verify(out) == []
