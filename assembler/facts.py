@@ -820,6 +820,15 @@ class Facts:
         return tuple(p for p in self.foundation_trusts if self.significance(p) is Significance.NOT_YET_KNOWN)
 
     @cached_property
+    def outside_agreement(self) -> tuple[Party, ...]:
+        """Parties to the terms of reference that are not parties to the collaboration agreement (an ICB that
+        adopts only the terms of a joint committee, say): the agreement's variation clause does not bind them."""
+        if DocumentKind.CJV not in self.documents and not self.in_agreement(DocumentKind.TOR):
+            return ()
+        signing = {p.short_name for p in self.document_parties(DocumentKind.CJV)}
+        return tuple(p for p in self.document_parties(DocumentKind.TOR) if p.short_name not in signing)
+
+    @cached_property
     def natures_mixed(self) -> bool:
         """The bodies that are not advisory are of more than one kind in law (committees in common above a joint
         committee, say), so no one legal form describes the collaborative."""

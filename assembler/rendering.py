@@ -135,6 +135,7 @@ def answers_context(
         facts=facts,
         collaborative_term=facts.collaborative_term,
         natures_mixed=facts.natures_mixed,
+        outside_agreement=parties(facts.outside_agreement),
         quality_body=bodies_by_id[facts.quality_body.id] if facts.quality_body else None,
         delegations_nature=facts.delegations_nature,
         funders=context["finance"]["cost_sharing"]["funders"],

@@ -199,3 +199,9 @@ def test_the_interview_asks_every_answer_format_2_added() -> None:
         "provisions.quality_concordats",
     ):
         assert field in asked, field
+
+
+def test_a_party_only_to_the_terms_of_reference_is_outside_the_agreement() -> None:
+    acute = facts_of(load_answers(ROOT / "answers" / "acute_cic_jc.yaml").answers)
+    assert [p.short_name for p in acute.outside_agreement] == ["ICB"]
+    assert facts_of(_answers()).outside_agreement == ()

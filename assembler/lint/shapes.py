@@ -175,6 +175,7 @@ _GROUPS = (
     "outsiders",
     "governors_must_approve",
     "governors_unknown",
+    "outside_agreement",
 )
 
 
