@@ -235,3 +235,13 @@ def test_import_review_prints_each_clause_s_diff(tmp_path: Path) -> None:
     before = load_library(ROOT / "clause_library").clauses["cjv.term"].meta.version
     major, minor = before.split(".")
     assert f"cjv.term {before} → {major}.{int(minor) + 1}" in done.stdout
+
+
+def test_loop_variables_read_as_what_they_stand_for() -> None:
+    from assembler.rendering import make_environment
+    from assembler.review._labels import Labeller
+
+    labels = Labeller(make_environment())
+    assert labels.field("p.kind") == "the party's kind"
+    assert labels.field("b.name") == "the body's name"
+    assert labels.field("d.function") == "the delegation's function"

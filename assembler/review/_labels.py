@@ -175,10 +175,28 @@ def _path(node: nodes.Node) -> str | None:
     return None
 
 
+_LOOP_NAMES = {
+    "p": "party",
+    "b": "body",
+    "m": "member",
+    "d": "delegation",
+    "t": "tier",
+    "f": "funder",
+    "s": "share",
+    "cs": "cost sharing",
+    "doc": "document",
+    "item": "item",
+    "party": "party",
+}
+"""What the clauses' short loop variables and aliases stand for (``{% for p in members %}``: a party)."""
+
+
 def _humanise(path: str) -> str:
-    """``body.quorum.members`` → "the body's quorum members"."""
+    """``body.quorum.members`` → "the body's quorum members"; ``p.kind`` → "the party's kind"."""
     parts = [p.replace("_", " ") for p in path.split(".")]
     if len(parts) == 1:
+        if parts[0] in _LOOP_NAMES:
+            return f"the {_LOOP_NAMES[parts[0]]}"
         return f"the {parts[0]}" if not parts[0][:1].isupper() else parts[0]
-    owner = "the document" if parts[0] == "doc" else f"the {parts[0]}"
+    owner = f"the {_LOOP_NAMES.get(parts[0], parts[0])}"
     return f"{owner}'s {' '.join(parts[1:])}"
