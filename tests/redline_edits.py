@@ -51,8 +51,14 @@ def quorum_each_party(d: Data) -> None:
 
 
 def threshold(d: Data) -> None:
-    """The first body's voting threshold (not for an MoU alone, whose bodies only recommend, by consensus: R15)."""
-    voting = d["bodies"][0].setdefault("voting", {})
+    """The voting threshold of the first body that may vote by majority: not committees in common, where each
+    committee decides for its own party (R8)."""
+    from assembler.facts import facts_of
+    from assembler.model import Answers
+
+    facts = facts_of(Answers.model_validate(d))
+    target = next((b.index for b in facts.bodies if not b.in_common and b.voting_parties), 0)
+    voting = d["bodies"][target].setdefault("voting", {})
     rule = voting.get("rule")
     voting.clear()
     voting.update({"rule": "qualified_majority", "threshold": 80 if rule == "qualified_majority" else 75})
@@ -99,6 +105,14 @@ def party_removed(d: Data) -> None:
         voters = sum(1 for m in body.get("members", []) if m.get("voting", True))
         if isinstance(body.get("quorum"), dict):
             body["quorum"]["members"] = min(body["quorum"]["members"], max(voters, 1))
+        chair = body.get("chair") or {}
+        if chair.get("method") == "named_party" and not chair.get("party"):  # its chair came from that party
+            chair.update({"method": "rotating", "rotation_months": 12})
+    costs = (d.get("finance") or {}).get("cost_sharing") or {}
+    if costs.get("shares"):  # its share of the costs passes to the first party left (shares total 100: C4)
+        funded = sum(f.get("share") or 0 for f in costs.get("funders") or [])
+        first = next(iter(costs["shares"]))
+        costs["shares"][first] += 100 - funded - sum(costs["shares"].values())
 
 
 def tier_added(d: Data) -> None:
@@ -184,8 +198,12 @@ def body_added(d: Data) -> None:
 
 def body_removed(d: Data) -> None:
     """The last body that no other body reports to and no delegation names (the end of the terms of reference)."""
-    named = {b.get("parent") for b in d["bodies"]} | {x.get("to_body") for x in d.get("delegations") or []}
-    leaf = next(b for b in reversed(d["bodies"]) if b["id"] not in named)
+    parents = {b.get("parent") for b in d["bodies"]}
+    named = parents | {x.get("to_body") for x in d.get("delegations") or []}
+    leaf = next((b for b in reversed(d["bodies"]) if b["id"] not in named), None)
+    if leaf is None:  # every leaf holds a delegation: remove the last leaf and the delegations to it
+        leaf = next(b for b in reversed(d["bodies"]) if b["id"] not in parents)
+        d["delegations"] = [x for x in d.get("delegations") or [] if x.get("to_body") != leaf["id"]]
     d["bodies"].remove(leaf)
 
 
