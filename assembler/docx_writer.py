@@ -414,8 +414,10 @@ class _BodyWriter:
             _el(grid, "gridCol", w=str(width))
         for index, row in enumerate(block.rows):
             tr = _el(tbl, "tr")
+            trpr = _el(tr, "trPr")
+            _el(trpr, "cantSplit")  # a row is never split across a page: a lawyer reads each row whole
             if index == 0:
-                _el(_el(tr, "trPr"), "tblHeader")
+                _el(trpr, "tblHeader")
             for cell, width in zip(row + [[]] * (columns - len(row)), widths, strict=True):
                 tc = _el(tr, "tc")
                 _el(_el(tc, "tcPr"), "tcW", w=str(width), type="dxa")
