@@ -112,13 +112,21 @@ def _shown(phrase: str, text: str) -> bool:
     hundred characters of the one before (a page break puts the header and footer in between)."""
     if _squeezed(phrase) in text:
         return True
-    at = 0
-    for word in (_squeezed(part) for part in phrase.split()):
-        found = text.find(word, at)
-        if found < 0 or (at and found - at > 400):
-            return False
-        at = found + len(word)
-    return True
+    words = [w for w in (_squeezed(part) for part in phrase.split()) if w]
+    if not words:
+        return True
+    start = text.find(words[0])
+    while start >= 0:  # try each place the first word appears ("A" appears everywhere)
+        at = start + len(words[0])
+        for word in words[1:]:
+            found = text.find(word, at)
+            if found < 0 or found - at > 400:
+                break
+            at = found + len(word)
+        else:
+            return True
+        start = text.find(words[0], start + 1)
+    return False
 
 
 def _squeezed(text: str) -> str:
