@@ -661,7 +661,7 @@ def variation(unit: Unit) -> Iterator[Found]:
 
 _INITIAL_TERM = re.compile(rf"continues for an initial term of (?:{_COUNT}|(?P<unknown>\[●\])) years")
 _REVIEW = re.compile(
-    r"(?:review the operation of this Agreement|review this Memorandum, and how the Collaborative is working,) "
+    r"(?:review the operation of this Agreement|review this Memorandum, and how the .+? is working,) "
     rf"at least every (?:{_COUNT}|(?P<digits>\d+)) months"
 )
 

@@ -35,7 +35,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from assembler.interview.engine import NO_MORE, Choice, Engine, Page, Position
-from tests.interview_autopilot import Autopilot
+from tests.interview_autopilot import NATURAL_ANSWERS, Autopilot
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
@@ -46,15 +46,7 @@ SMALL = YAML(typ="safe").load((FIXTURES / "cjv_cic.yaml").read_text(encoding="ut
 AXE = Path(__file__).parent / "axe" / "axe.min.js"
 ARTEFACTS = Path(os.environ.get("BROWSER_ARTEFACTS") or ROOT / "out" / "browser-artefacts").resolve()
 EXTRA = {"short_name": "XTR", "name": "Extra Community NHS Trust", "kind": "nhs_trust"}
-TYPED = {
-    ("collaborative", "effective_date"): "1 April 2025",
-    ("bodies", 0, "voting", "threshold"): "two-thirds",
-    ("delegations", 0, "financial_limit"): "£1m",
-    ("decisions", "revocation_notice_days"): "20 working days",
-    ("disputes", "tiers", 0, "days"): "10 working days",
-    ("disputes", "tiers", 1, "days"): "10 working days",
-    ("bodies", 0, "quorum", "members"): "3",  # a mistake, fixed from "check your answers"
-}
+TYPED = NATURAL_ANSWERS
 HOSTILE = "<img src=x onerror=alert(1)><b>bold</b> {{ 7*7 }} ../../etc/passwd"
 
 

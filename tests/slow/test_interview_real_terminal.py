@@ -17,21 +17,13 @@ import pytest
 from ruamel.yaml import YAML
 
 from assembler.interview.engine import NO_MORE, Engine, Position
-from tests.interview_autopilot import Autopilot
+from tests.interview_autopilot import NATURAL_ANSWERS, Autopilot
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "interview" / "four_party.yaml"
 DOWN = "\x1b[B"
-TYPED = {
-    ("collaborative", "effective_date"): "1 April 2025",
-    ("bodies", 0, "voting", "threshold"): "two-thirds",
-    ("delegations", 0, "financial_limit"): "£1m",
-    ("decisions", "revocation_notice_days"): "20 working days",
-    ("disputes", "tiers", 0, "days"): "10 working days",
-    ("disputes", "tiers", 1, "days"): "10 working days",
-    ("bodies", 0, "quorum", "members"): "3",  # a mistake, fixed from the review
-}
+TYPED = NATURAL_ANSWERS
 
 
 def settled(record: Path, before: str) -> None:
