@@ -26,7 +26,7 @@ from .rendering import (
     unit_context,
 )
 from .rules import Finding, Severity, concerns
-from .sandbox import render_bounded
+from .sandbox import prepared, render_bounded
 from .wording import agree_counts, agree_definitions, agree_lists
 
 __all__ = ["Anchor", "ComposedDocument", "IncludedClause", "compose_document", "compose_pack"]
@@ -154,7 +154,7 @@ def compose_document(
     marking: Marking | None = None,
 ) -> ComposedDocument:
     """Everything one document contains, numbered, with what was included and why."""
-    context = answers_context(answers, doc, base=base_context)
+    context = prepared(env, answers_context(answers, doc, base=base_context))
     included: list[IncludedClause] = []
     excluded: list[IncludedClause] = []
     blocks: list[Block] = []
@@ -191,6 +191,7 @@ def compose_document(
             scope = {**context, "unit": unit_context(f"this {schedule.label}")}
             if schedule.for_each:
                 scope[schedule.item] = item
+            scope = prepared(env, scope)
             numbers[schedule.label] = numbers.get(schedule.label, 0) + 1
             name = f"{schedule.label} {numbers[schedule.label]}"
             heading = render_text(env, schedule.title, scope)

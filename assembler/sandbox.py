@@ -19,7 +19,7 @@ from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment
 
 from .errors import RenderLimitError
 
-__all__ = ["MAX_OUTPUT", "MAX_SECONDS", "BoundedSandbox", "RenderLimitError", "render_bounded"]
+__all__ = ["MAX_OUTPUT", "MAX_SECONDS", "BoundedSandbox", "Prepared", "RenderLimitError", "prepared", "render_bounded"]
 
 MAX_SECONDS = 5.0
 MAX_OUTPUT = 1_000_000  # characters of one clause's text (a long clause is a few thousand)
@@ -104,13 +104,56 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
+class Prepared(dict[str, Any]):
+    """A context already holding the environment's globals: every template rendered with it shares it as it is.
+
+    Jinja otherwise copies the whole context (twice) for each render; a document renders hundreds of clauses and
+    conditions with the same context. Templates never change it: what a template sets goes into its own context."""
+
+    __slots__ = ("globals_of",)
+
+    globals_of: dict[str, Any]
+
+
+def prepared(env: Any, context: dict[str, Any]) -> Prepared:
+    """``context`` with ``env``'s globals under it, as jinja would build it for each render (its names win)."""
+    out = Prepared(env.globals, **context)
+    out.globals_of = env.globals
+    return out
+
+
+def _generate(template: Template, context: dict[str, Any]) -> Iterator[str]:
+    layers = getattr(template.globals, "maps", None)  # a template's globals: its own over its environment's
+    if (
+        not isinstance(context, Prepared)
+        or layers is None
+        or len(layers) != 2
+        or layers[0]  # globals of its own: they go into its own copy, as jinja does it
+        or layers[1] is not context.globals_of
+        or layers[1] is not template.environment.globals
+    ):
+        return template.generate(context)
+    return _shared(template, context)
+
+
+def _shared(template: Template, context: Prepared) -> Iterator[str]:
+    """``Template.generate`` without the copies: the prepared context is the template context's parent."""
+    ctx = template.new_context(context, shared=True)
+    try:
+        yield from template.root_render_func(ctx)
+    except Exception:
+        yield template.environment.handle_exception()
+
+
 def render_bounded(template: Template, context: dict[str, Any]) -> str:
-    """Render within the limits; raise ``RenderLimitError`` (through the template, so its line is known)."""
+    """Render within the limits; raise ``RenderLimitError`` (through the template, so its line is known).
+
+    A ``Prepared`` context is shared by the renders instead of copied for each."""
     token = _DEADLINE.set(time.monotonic() + MAX_SECONDS)
     try:
         parts: list[str] = []
         size = 0
-        for chunk in template.generate(context):
+        for chunk in _generate(template, context):
             size += len(chunk)
             if size > MAX_OUTPUT:
                 raise RenderLimitError(f"the text is over {MAX_OUTPUT:,} characters")

@@ -130,11 +130,12 @@ def agree_counts(blocks: list[Block]) -> None:
     for block in blocks:
         runs = block.runs
         for index, run in enumerate(runs):
-            if run.kind is RunKind.TEXT and _ONE_NOUN.search(run.text):
+            if run.kind is not RunKind.TEXT or "1" not in run.text:  # both patterns need a "1": most runs have none
+                continue
+            if _ONE_NOUN.search(run.text):
                 runs[index] = run = replace(run, text=_ONE_NOUN.sub(_singular_noun, run.text))
             if (
-                run.kind is RunKind.TEXT
-                and _ONE.search(run.text)
+                _ONE.search(run.text)
                 and index + 1 < len(runs)
                 and runs[index + 1].kind is RunKind.TERM
                 and runs[index + 1].text != runs[index + 1].value
