@@ -22,6 +22,7 @@ Answers are data, never markup: ``protect`` escapes the characters markup uses, 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -34,7 +35,7 @@ _LITERAL = "\ue015"  # marks the start of an answer: a line starting with an ans
 _ESCAPES = {"[": "\ue010", "]": "\ue011", "*": "\ue012", "|": "\ue014", "{": "\ue016", "}": "\ue017"}
 _UNESCAPE = {v: k for k, v in _ESCAPES.items()} | {_LITERAL: ""}
 _PRIVATE = re.compile("[\ue000-\ue0ff]")
-_ESCAPE_TABLE = str.maketrans(_ESCAPES)
+_ESCAPE_ITEMS = tuple(_ESCAPES.items())
 _SPACE = re.compile(r"\s+")
 _UNESCAPE_ITEMS = tuple(_UNESCAPE.items())
 
@@ -59,11 +60,15 @@ class Safe(str):
     __slots__ = ()
 
 
+@functools.lru_cache(maxsize=4096)  # the same answers (names, roles) are printed hundreds of times a pack
 def protect(text: str) -> str:
     """An answer made safe to put into markup: one line, markup characters escaped."""
     text = _PRIVATE.sub("", text)
     text = _SPACE.sub(" ", text)  # one line; an edge space ("; and ") is kept
-    return _LITERAL + text.translate(_ESCAPE_TABLE)
+    for char, marker in _ESCAPE_ITEMS:
+        if char in text:
+            text = text.replace(char, marker)
+    return _LITERAL + text
 
 
 def placeholder(path: str) -> str:

@@ -24,6 +24,7 @@ from jinja2 import (
     ChoiceLoader,
     FileSystemLoader,
     StrictUndefined,
+    Template,
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
@@ -555,8 +556,26 @@ def render_text(env: ImmutableSandboxedEnvironment, text: str, context: dict[str
     return render_bounded(env.from_string(text), context)
 
 
+_LIBRARY_PREFIXES = ("clause:", "condition:", "text:", "term:")
+
+
 class _AnswersEnvironment(BoundedSandbox):
     """The sandbox, where looking something up by an unknown answer gives an unknown (a [●]), not an error."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._library_templates: dict[str, Template] = {}
+
+    def get_template(self, name: Any, parent: Any = None, globals: Any = None) -> Template:
+        """A library template (a clause, a condition, a text, a term) is looked up in a plain dict: they never
+        change while the environment lives (it belongs to one loaded library), and jinja's own cache moves every
+        name it is asked for in a queue of 2,000, a few hundred times a document. Macro files go the usual way."""
+        if parent is None and globals is None and isinstance(name, str) and name.startswith(_LIBRARY_PREFIXES):
+            found = self._library_templates.get(name)
+            if found is None:
+                found = self._library_templates[name] = super().get_template(name)
+            return found
+        return super().get_template(name, parent, globals)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         if isinstance(argument, Unknown):

@@ -25,15 +25,22 @@ _FIRST_WORD = re.compile(r"\s*([A-Za-z][\w'’-]*)")
 
 
 def _lead_in(block: Block) -> bool:
-    return block.kind in (BlockKind.HEADING, BlockKind.NUMBERED, BlockKind.BODY) and block.plain().rstrip().endswith(
-        ":"
-    )
+    return block.kind in (BlockKind.HEADING, BlockKind.NUMBERED, BlockKind.BODY) and _ends_with_colon(block)
+
+
+def _ends_with_colon(block: Block) -> bool:
+    """Whether the block's text ends with a colon (looked for from its last run: most blocks' text is long)."""
+    for run in reversed(block.runs):
+        text = run.text.rstrip()
+        if text:
+            return text.endswith(":")
+    return False
 
 
 def _items(blocks: list[Block], start: int) -> list[int]:
     """The indices of the items of the list whose lead-in is ``blocks[start]`` (empty if none follows)."""
     lead = blocks[start]
-    following = next((b for b in blocks[start + 1 :] if b.kind is not BlockKind.NOTE), None)
+    following = next((blocks[i] for i in range(start + 1, len(blocks)) if blocks[i].kind is not BlockKind.NOTE), None)
     if following is None or following.kind is not BlockKind.NUMBERED or following.level <= lead.level:
         return []
     level = following.level
@@ -89,7 +96,7 @@ def _agree(blocks: list[Block], start: int, closing: str, proper: Sequence[str],
             ending = "; or" if re.search(r"\bor\s*$", block.plain()) else "; and"
         else:
             ending = ";"
-        if block.plain().rstrip().endswith(":"):
+        if _ends_with_colon(block):
             _agree(blocks, index, ending, proper, done)  # a list inside the item closes as the item would
         else:
             _end_with(block, ending)
