@@ -452,3 +452,26 @@ def test_governance_warnings_go_into_the_drafts_they_concern(msecc: dict[str, Do
 
     assert "R18:" in notes("cjv") and "R18:" not in notes("dra")  # merger control: the agreement only
     assert "R7:" in notes("cjv") and "R7:" in notes("mou") and "R7:" not in notes("dra")
+
+
+def test_only_the_assembler_process_switches_the_cycle_collector_off(tmp_path: Path) -> None:
+    """A build run in a caller's process (a test, a program) leaves its garbage collector as it was; the
+    ``assembler`` command, which exits after one pack, switches it off for the build."""
+    import gc
+    import subprocess
+    import sys
+
+    assert gc.isenabled()
+    result = CliRunner().invoke(main, ["build", str(MSECC), "--only", "dra", "--no-diagram", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert gc.isenabled()
+    probe = (
+        "import gc, sys\nimport assembler.cli as cli\n"
+        "real = cli.build_pack\n"
+        "def spy(*a, **k):\n    real(*a, **k)\n    print('collector on' if gc.isenabled() else 'collector off')\n"
+        "cli.build_pack = spy\nsys.argv = ['assembler', *sys.argv[1:]]\ncli.run()\n"
+    )
+    args = ["build", str(MSECC), "--only", "dra", "--no-diagram", "--out", str(tmp_path / "p")]
+    out = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert "collector off" in out.stdout
