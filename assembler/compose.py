@@ -261,6 +261,8 @@ def _word_references(doc: ComposedDocument, this_document: str, body_noun: str) 
     "paragraph 4 of Schedule 3", so that no reader takes a paragraph of a schedule for a clause of the agreement."""
 
     def reword(runs: list[Run], section: str) -> list[Run]:
+        if not any(run.kind is RunKind.REF for run in runs):
+            return runs  # most blocks refer to nothing
         out: list[Run] = []
         for i, run in enumerate(runs):
             anchor = doc.anchor(run.value, section) if run.kind is RunKind.REF else None
@@ -441,10 +443,13 @@ def _show_terms(blocks: list[Block], shown: dict[str, str]) -> None:
         return
     for block in blocks:
         block.runs = _shown_runs(block.runs, shown)
-        block.rows = [[_shown_runs(cell, shown) for cell in row] for row in block.rows]
+        if block.rows:
+            block.rows = [[_shown_runs(cell, shown) for cell in row] for row in block.rows]
 
 
 def _shown_runs(runs: list[Run], shown: dict[str, str]) -> list[Run]:
+    if not any(r.kind is RunKind.TERM for r in runs):
+        return runs  # most blocks use no defined term
     return [
         Run(RunKind.TERM, shown[r.value], r.value)
         if r.kind is RunKind.TERM and r.text == r.value and r.value in shown
