@@ -556,6 +556,8 @@ def render_text(env: ImmutableSandboxedEnvironment, text: str, context: dict[str
     return render_bounded(env.from_string(text), context)
 
 
+_ALWAYS = ("true", "True")  # jinja's literals for true, a clause's condition when it has none
+
 _LIBRARY_PREFIXES = ("clause:", "condition:", "text:", "term:")
 
 
@@ -669,7 +671,10 @@ def _template_line(exc: BaseException, filename: str) -> int:
 def evaluate(env: ImmutableSandboxedEnvironment, expression: str, context: dict[str, Any], *, where: str) -> bool:
     """Evaluate a clause condition; a broken condition is a library error naming the clause.
 
-    With a library loader the condition is a small cached template, compiled once (and kept on disk)."""
+    With a library loader the condition is a small cached template, compiled once (and kept on disk). Most
+    clauses have no condition (``true``): nothing to render."""
+    if expression.strip() in _ALWAYS:
+        return True
     try:
         if isinstance(env.loader, ChoiceLoader):
             return render_bounded(env.get_template(f"condition:{expression}"), context) == "1"
