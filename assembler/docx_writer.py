@@ -1,21 +1,21 @@
 """The Word writer: a composed document into the house template — numbering, bookmarks, REF fields, contents.
 
-docxtpl fills the cover page, header and footer; the body — all of its OOXML built here, with lxml — then goes
-into the rendered document in place of the ``{{p body }}`` paragraph, so styles and the legal list resolve against
-the house template and docxtpl never re-parses the body. Every element goes through ``ooxml.add``, which puts
-it where the Office schema wants it among its siblings.
+docxtpl fills the cover page, header and footer; the body — all of its OOXML written here, as text, in one pass
+over the document model — then goes into the serialized document in place of the ``{{p body }}`` paragraph, so
+styles and the legal list resolve against the house template and neither docxtpl nor lxml ever parses or builds the
+(large) body. The house template is read once per process (``_House``); each document copies what it fills in.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
-
-from lxml import etree
 
 from .compose import Anchor
 from .diagram import Diagram
@@ -51,7 +51,6 @@ class Writable(Protocol):
     def anchor(self, target: str, section: str) -> Anchor | None: ...
 
 
-XML_SPACE = qn("xml:space")
 LEGAL_LIST_ID, PARTIES_LIST_ID, RECITALS_LIST_ID = 1, 2, 3
 TOC_STYLE = "TOC1"  # the style's id; "TOC 1" is its name, and a w:pStyle names a style by id
 PLACEHOLDER_STYLE = "Placeholder"  # the house template's character style for the cover's unknown date
@@ -74,12 +73,6 @@ _BODY_MARKER = f'<w:p w:rsidR="{_MARKER_ID}"/>'
 @functools.cache
 def _w(tag: str) -> str:
     return qn("w:" + tag)
-
-
-_sub = etree.SubElement
-_P, _PPR, _PSTYLE, _NUMPR, _ILVL, _NUMID = (qn(f"w:{tag}") for tag in ("p", "pPr", "pStyle", "numPr", "ilvl", "numId"))
-_R, _RPR, _B, _HIGHLIGHT, _T, _VAL = (qn(f"w:{tag}") for tag in ("r", "rPr", "b", "highlight", "t", "val"))
-_PRESERVE = {XML_SPACE: "preserve"}
 
 
 def _el(parent: Any, tag: str, **attrs: str) -> Any:
@@ -179,92 +172,133 @@ def next_list_id(numbering: Any) -> int:
     return max((int(n.get(_w("numId"))) for n in numbering.iter(_w("num"))), default=3) + 1
 
 
+def _text(text: str) -> str:
+    """``text`` as XML character data, written as lxml writes it: control characters dropped (``xml_text``),
+    ``&``, ``<``, ``>`` and carriage returns escaped."""
+    text = xml_text(text)
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text
+
+
+_ATTRIBUTE = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#9;"}
+)
+
+
+def _attribute(value: str) -> str:
+    """``value`` as a double-quoted attribute value, escaped as lxml escapes it."""
+    return xml_text(value).translate(_ATTRIBUTE)
+
+
+def figure_names(number: int, caption: str) -> tuple[str, str, str]:
+    """Figure ``number``'s drawing name, its alternative text (what a screen reader gives) and its picture's
+    file name."""
+    return f"Figure {number}", f"Diagram: {caption}", f"governance-{number}.png"
+
+
+class Pictures(Protocol):
+    """Where the writer's figures come from: the ``wp:inline`` of figure ``number`` as OOXML text."""
+
+    def inline(self, number: int, caption: str) -> str: ...
+
+
+_TABLE_BORDERS = "<w:tblBorders>{}</w:tblBorders>".format(
+    "".join(
+        f'<w:{edge} w:val="single" w:sz="4" w:space="0" w:color="808080"/>'
+        for edge in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+)
+_RUN_START = {
+    (False, False): "<w:r>",
+    (True, False): "<w:r><w:rPr><w:b/></w:rPr>",
+    (False, True): '<w:r><w:rPr><w:highlight w:val="yellow"/></w:rPr>',
+    (True, True): '<w:r><w:rPr><w:b/><w:highlight w:val="yellow"/></w:rPr>',
+}
+
+
 class _BodyWriter:
-    def __init__(
-        self,
-        body: Any,
-        numbering: Any,
-        composed: Writable,
-        part: Any,
-        figure: Diagram | None,
-        figure_max: tuple[float, float] = FIGURE_MAX,
-    ) -> None:
-        self.body = body
-        self.numbering = numbering
+    """The body of a document as OOXML text, block by block, in one pass.
+
+    Each method appends to ``out`` the elements it writes, whole and with their children in the Office schema's
+    order by construction (``ooxml.SEQUENCES`` lists that order; tests/test_ooxml_structure.py checks what is
+    written against the schema). The text is what lxml would write for the same elements with ``w`` bound to
+    the WordprocessingML namespace, so it goes into the serialized document as it is: no element is built, and
+    no XML is written twice."""
+
+    def __init__(self, numbering: Any, composed: Writable, pictures: Pictures | None) -> None:
+        self.out: list[str] = []
+        self.numbering = numbering  # the numbering part's element: a schedule adds a list instance to it
         self.doc = composed
-        self.part = part  # the document part, which holds the pictures
-        self.figure = figure
-        self.figure_max = figure_max
+        self.pictures = pictures
         self.figures = 0
         self.bookmark_id = 0
         self.toc_entries = 0
         self.num_id = LEGAL_LIST_ID
         self.next_num_id = next_list_id(numbering)
 
-    # -- paragraphs and runs
-    # paragraph() and text() run for every paragraph and run (half the elements of a pack): they make their
-    # elements directly, in the schema's order, into a paragraph that is new (the body is free in order, and a
-    # run goes after the paragraph's properties and every run before it). Everything else goes through
-    # ooxml.add, the one place that knows the schema's order; tests/test_ooxml_structure.py checks both.
-    def paragraph(self, style: str, num: tuple[int, int] | None = None) -> Any:
-        p = _sub(self.body, _P)
-        ppr = _sub(p, _PPR)
-        _sub(ppr, _PSTYLE, {_VAL: style})
-        if num is not None:
-            numpr = _sub(ppr, _NUMPR)
-            _sub(numpr, _ILVL, {_VAL: str(num[1])})
-            _sub(numpr, _NUMID, {_VAL: str(num[0])})
-        return p
+    # -- paragraphs and runs: a paragraph is opened, its runs follow, and ``end`` closes it
+    def paragraph(self, style: str, num: tuple[int, int] | None = None) -> None:
+        if num is None:
+            self.out.append(f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>')
+        else:
+            self.out.append(
+                f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:numPr><w:ilvl w:val="{num[1]}"/>'
+                f'<w:numId w:val="{num[0]}"/></w:numPr></w:pPr>'
+            )
 
-    def text(self, p: Any, text: str, *, bold: bool = False, highlight: bool = False) -> None:
-        r = _sub(p, _R)
-        if bold or highlight:
-            rpr = _sub(r, _RPR)
-            if bold:
-                _sub(rpr, _B)
-            if highlight:
-                _sub(rpr, _HIGHLIGHT, {_VAL: "yellow"})
-        t = _sub(r, _T, _PRESERVE)  # the model refuses these in answers; library text is cleaned here
-        t.text = xml_text(text)
+    def end(self) -> None:
+        self.out.append("</w:p>")
 
-    def field_char(self, p: Any, kind: str) -> None:
-        _el(_el(p, "r"), "fldChar", fldCharType=kind)
+    def text(self, text: str, *, bold: bool = False, highlight: bool = False) -> None:
+        # the model refuses control characters in answers; library text is cleaned here
+        self.out.append(f'{_RUN_START[bold, highlight]}<w:t xml:space="preserve">{_text(text)}</w:t></w:r>')
 
-    def instruction(self, p: Any, text: str) -> None:
-        _el(_el(p, "r"), "instrText", text=text).set(XML_SPACE, "preserve")
+    def field_char(self, kind: str) -> None:
+        self.out.append(f'<w:r><w:fldChar w:fldCharType="{kind}"/></w:r>')
 
-    def runs(self, p: Any, runs: list[Run], section: str) -> None:
+    def instruction(self, text: str) -> None:
+        self.out.append(f'<w:r><w:instrText xml:space="preserve">{_text(text)}</w:instrText></w:r>')
+
+    def runs(self, runs: list[Run], section: str) -> None:
         pending = ""  # plain text and defined terms look alike: one Word run for each stretch of them
         for run in runs:
             if run.kind in (RunKind.TEXT, RunKind.TERM):
                 pending += run.text
                 continue
             if pending:
-                self.text(p, pending)
+                self.text(pending)
                 pending = ""
             if run.kind is RunKind.REF:
-                self.reference(p, run.value, section)
+                self.reference(run.value, section)
             else:
-                self.text(p, run.text, bold=run.kind is RunKind.BOLD, highlight=run.kind is RunKind.PLACEHOLDER)
+                self.text(run.text, bold=run.kind is RunKind.BOLD, highlight=run.kind is RunKind.PLACEHOLDER)
         if pending:
-            self.text(p, pending)
+            self.text(pending)
 
-    def reference(self, p: Any, target: str, section: str) -> None:
+    def reference(self, target: str, section: str) -> None:
         anchor = self.doc.anchor(target, section)
         if anchor is None:
-            self.text(p, "[●]", highlight=True)
+            self.text("[●]", highlight=True)
             return
         if not anchor.section and anchor.number.startswith(("Schedule", "Part", "Annex")):
-            self.text(p, anchor.number)
+            self.text(anchor.number)
             return
         scoped = f"{target}@{anchor.section}" if anchor.section else target
-        self.field_char(p, "begin")
-        self.instruction(p, f" REF {bookmark_name(scoped)} \\w \\h ")
-        self.field_char(p, "separate")
-        self.text(p, anchor.number)
-        self.field_char(p, "end")
+        self.field_char("begin")
+        self.instruction(f" REF {bookmark_name(scoped)} \\w \\h ")
+        self.field_char("separate")
+        self.text(anchor.number)
+        self.field_char("end")
 
-    def bookmarked(self, p: Any, anchors: list[str], runs: list[Run], section: str, *, toc: bool = False) -> None:
+    def bookmarked(self, anchors: list[str], runs: list[Run], section: str, *, toc: bool = False) -> None:
+        """The runs inside a bookmark for each anchor (and the contents list's, for a heading it lists)."""
         ids = []
         section = section or ""
         scoped = [f"{a}@{section}" for a in anchors] if section else anchors
@@ -274,14 +308,14 @@ class _BodyWriter:
             self.toc_entries += 1
         for name in names:
             self.bookmark_id += 1
-            _el(p, "bookmarkStart", id=str(self.bookmark_id), name=name)
+            self.out.append(f'<w:bookmarkStart w:id="{self.bookmark_id}" w:name="{_attribute(name)}"/>')
             ids.append(self.bookmark_id)
-        self.runs(p, runs, section)
-        for bid in reversed(ids):
-            _el(p, "bookmarkEnd", id=str(bid))
+        self.runs(runs, section)
+        self.out.extend(f'<w:bookmarkEnd w:id="{bid}"/>' for bid in reversed(ids))
+        self.end()
 
     def page_break(self) -> None:
-        _el(_el(_el(self.body, "p"), "r"), "br", type="page")
+        self.out.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
 
     def restart_list(self) -> int:
         """A new list instance on the legal list, so a schedule's numbering starts again at 1."""
@@ -300,70 +334,87 @@ class _BodyWriter:
         written, without page numbers, and Word would offer to rebuild it from the heading styles."""
         if not self.doc.toc:
             return
-        self.text(self.paragraph("ContentsTitle"), "Contents")
+        self.paragraph("ContentsTitle")
+        self.text("Contents")
+        self.end()
         for index, (number, title) in enumerate(self.doc.toc):
-            p = self.paragraph(TOC_STYLE)
-            self.text(p, f"{number}\t{title}" if number else title)
-            _el(_el(p, "r"), "tab")
-            self.field_char(p, "begin")
-            self.instruction(p, f" PAGEREF {toc_bookmark(index)} \\h ")
-            self.field_char(p, "separate")
-            self.field_char(p, "end")
+            self.paragraph(TOC_STYLE)
+            self.text(f"{number}\t{title}" if number else title)
+            self.out.append("<w:r><w:tab/></w:r>")
+            self.field_char("begin")
+            self.instruction(f" PAGEREF {toc_bookmark(index)} \\h ")
+            self.field_char("separate")
+            self.field_char("end")
+            self.end()
         self.page_break()
 
     def warnings(self) -> None:
         if not self.doc.warnings:
             return
-        self.text(self.paragraph("DocHeading"), "Points from the governance check")
+        self.paragraph("DocHeading")
+        self.text("Points from the governance check")
+        self.end()
         for finding in self.doc.warnings:
-            p = self.paragraph("DraftingNote")
+            self.paragraph("DraftingNote")
             self.text(
-                p,
                 f"{finding.rule}: {finding.text()} What to change: {finding.fix}. Fields: {', '.join(finding.fields)}. "
                 f"Source: {finding.source}.",
             )
+            self.end()
 
     def block(self, block: Block) -> None:
         kind = block.kind
         section = block.section
         # In the body the Clause styles carry the legal list; a schedule names its own restarted list instance.
         if kind is BlockKind.HEADING:
-            p = self.paragraph("Clause1", (self.num_id, 0) if self.num_id != LEGAL_LIST_ID else None)
-            self.bookmarked(p, block.anchors, block.runs, section, toc=not section)
+            self.paragraph("Clause1", (self.num_id, 0) if self.num_id != LEGAL_LIST_ID else None)
+            self.bookmarked(block.anchors, block.runs, section, toc=not section)
         elif kind is BlockKind.NUMBERED:
             level_num = (self.num_id, block.level - 1) if self.num_id != LEGAL_LIST_ID else None
-            p = self.paragraph(f"Clause{block.level}", level_num)
-            self.bookmarked(p, block.anchors, block.runs, section)
+            self.paragraph(f"Clause{block.level}", level_num)
+            self.bookmarked(block.anchors, block.runs, section)
         elif kind is BlockKind.BODY:
-            self.runs(self.paragraph(f"Body{max(1, min(block.level, 5))}"), block.runs, section)
+            self.paragraph(f"Body{max(1, min(block.level, 5))}")
+            self.runs(block.runs, section)
+            self.end()
         elif kind is BlockKind.NOTE:
-            self.runs(self.paragraph("DraftingNote"), block.runs, section)
+            self.paragraph("DraftingNote")
+            self.runs(block.runs, section)
+            self.end()
         elif kind is BlockKind.PARTY:
-            self.bookmarked(self.paragraph("PartyItem", (PARTIES_LIST_ID, 0)), block.anchors, block.runs, section)
+            self.paragraph("PartyItem", (PARTIES_LIST_ID, 0))
+            self.bookmarked(block.anchors, block.runs, section)
         elif kind is BlockKind.RECITAL:
-            self.bookmarked(self.paragraph("Recital", (RECITALS_LIST_ID, 0)), block.anchors, block.runs, section)
+            self.paragraph("Recital", (RECITALS_LIST_ID, 0))
+            self.bookmarked(block.anchors, block.runs, section)
         elif kind is BlockKind.DEFINITION:
-            p = self.paragraph("Definition")
-            self.text(p, f"\u201c{block.term}\u201d", bold=True)
+            self.paragraph("Definition")
+            self.text(f"\u201c{block.term}\u201d", bold=True)
             first = block.plain().lstrip()
-            joiner = " " if first.startswith(("has the meaning", "includes", "means")) else " means "
-            self.text(p, joiner)
-            self.runs(p, block.runs, section)  # ending with ";", the last with "." (lists.agree_definitions)
+            self.text(" " if first.startswith(("has the meaning", "includes", "means")) else " means ")
+            self.runs(block.runs, section)  # ending with ";", the last with "." (lists.agree_definitions)
+            self.end()
         elif kind is BlockKind.TITLE:
-            self.runs(self.paragraph("PartTitle"), block.runs, section)
+            self.paragraph("PartTitle")
+            self.runs(block.runs, section)
+            self.end()
         elif kind is BlockKind.SUBTITLE:
-            self.runs(self.paragraph("DocHeading"), block.runs, section)
+            self.paragraph("DocHeading")
+            self.runs(block.runs, section)
+            self.end()
         elif kind is BlockKind.SIGNATURE:
-            p = self.paragraph("Signature")
-            self.text(p, SIGNATURE_LINE)
-            _el(_el(p, "r"), "br")
-            self.runs(p, block.runs, section)
+            self.paragraph("Signature")
+            self.text(SIGNATURE_LINE)
+            self.out.append("<w:r><w:br/></w:r>")
+            self.runs(block.runs, section)
+            self.end()
         elif kind is BlockKind.PAGE_BREAK:
             self.page_break()
         elif kind is BlockKind.SCHEDULE:
             if block.runs:
                 self.num_id = self.restart_list()
-                self.bookmarked(self.paragraph("ScheduleTitle"), block.anchors, block.runs, "", toc=True)
+                self.paragraph("ScheduleTitle")
+                self.bookmarked(block.anchors, block.runs, "", toc=True)
         elif kind is BlockKind.TABLE:
             self.table(block)
         elif kind is BlockKind.FIGURE:
@@ -372,68 +423,55 @@ class _BodyWriter:
     def picture(self, block: Block) -> None:
         """The governance diagram, centred, then its caption "Figure 1: ..." (a SEQ field, as Word numbers them).
         Without a drawn diagram (Graphviz missing) there is no figure at all: the build has said so."""
-        if self.figure is None:
+        if self.pictures is None:
             return
-        from docx.shared import Emu
-
-        from .diagram import PNG_DPI
-
         self.figures += 1
-        width, height = figure_size(self.figure.size, PNG_DPI, self.figure_max)
-        inline = self.part.new_pic_inline(io.BytesIO(self.figure.png), Emu(width), Emu(height))
-        doc_pr = inline.find(qn("wp:docPr"))
-        doc_pr.set("name", f"Figure {self.figures}")
-        doc_pr.set("descr", f"Diagram: {block.plain()}")  # the alternative text a screen reader gives
-        inline.find(".//" + qn("pic:cNvPr")).set("name", f"governance-{self.figures}.png")
-        add(add(self.paragraph("Figure"), "w:r"), "w:drawing").append(inline)
-        caption = self.paragraph("Caption")
-        self.text(caption, "Figure ")
-        self.field_char(caption, "begin")
-        self.instruction(caption, " SEQ Figure \\* ARABIC ")
-        self.field_char(caption, "separate")
-        self.text(caption, str(self.figures))
-        self.field_char(caption, "end")
-        self.text(caption, ": ")
-        self.runs(caption, block.runs, block.section)
+        self.paragraph("Figure")
+        self.out.append(f"<w:r><w:drawing>{self.pictures.inline(self.figures, block.plain())}</w:drawing></w:r>")
+        self.end()
+        self.paragraph("Caption")
+        self.text("Figure ")
+        self.field_char("begin")
+        self.instruction(" SEQ Figure \\* ARABIC ")
+        self.field_char("separate")
+        self.text(str(self.figures))
+        self.field_char("end")
+        self.text(": ")
+        self.runs(block.runs, block.section)
+        self.end()
 
     def table(self, block: Block) -> None:
-        tbl = _el(self.body, "tbl")
-        tblpr = _el(tbl, "tblPr")
-        _el(tblpr, "tblStyle", val="TableGrid")
         indent = TABLE_INDENT.get(block.level, 720)
         widths = _column_widths(block, TEXT_WIDTH - indent)
-        _el(tblpr, "tblW", w=str(sum(widths)), type="dxa")
-        _el(tblpr, "tblInd", w=str(indent), type="dxa")
-        _el(tblpr, "tblLayout", type="fixed")
-        borders = _el(tblpr, "tblBorders")  # placed before tblLayout, as the schema wants
-        for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-            _el(borders, edge, val="single", sz="4", space="0", color="808080")
+        out = self.out
+        out.append(
+            f'<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+            f'<w:tblInd w:w="{indent}" w:type="dxa"/>{_TABLE_BORDERS}<w:tblLayout w:type="fixed"/></w:tblPr>'
+        )
+        out.append("<w:tblGrid>" + "".join(f'<w:gridCol w:w="{width}"/>' for width in widths) + "</w:tblGrid>")
         columns = len(widths)
-        grid = _el(tbl, "tblGrid")
-        for width in widths:
-            _el(grid, "gridCol", w=str(width))
         for index, row in enumerate(block.rows):
-            tr = _el(tbl, "tr")
-            trpr = _el(tr, "trPr")
-            _el(trpr, "cantSplit")  # a row is never split across a page: a lawyer reads each row whole
-            if index == 0:
-                _el(trpr, "tblHeader")
+            # a row is never split across a page: a lawyer reads each row whole; the first repeats on each page
+            out.append(
+                "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
+                if index == 0
+                else "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+            )
             for cell, width in zip(row + [[]] * (columns - len(row)), widths, strict=True):
-                tc = _el(tr, "tc")
-                _el(_el(tc, "tcPr"), "tcW", w=str(width), type="dxa")
-                p = _el(tc, "p")
-                _el(_el(p, "pPr"), "pStyle", val="TableText")
+                out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>')
+                self.paragraph("TableText")
                 for run in cell:
                     if run.kind is RunKind.REF:
-                        self.reference(p, run.value, block.section)
+                        self.reference(run.value, block.section)
                     else:
                         self.text(
-                            p,
                             run.text,
                             bold=index == 0 or run.kind is RunKind.BOLD,
                             highlight=run.kind is RunKind.PLACEHOLDER,
                         )
-        _el(self.body, "p")
+                out.append("</w:p></w:tc>")
+            out.append("</w:tr>")
+        out.append("</w:tbl><w:p/>")
 
 
 @functools.cache
@@ -457,6 +495,138 @@ def _cover_environment() -> Any:
     return _Cached(autoescape=True, undefined=StrictUndefined)
 
 
+_HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
+_FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
+_IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+_CORE = "application/vnd.openxmlformats-package.core-properties+xml"
+_RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+"""The core properties docxtpl's ``render_properties`` renders as templates, in its order."""
+
+
+@dataclass(frozen=True)
+class _Typed:
+    """A part as ``[Content_Types].xml`` sees it: its name and content type."""
+
+    partname: Any
+    content_type: str
+
+
+class _House:
+    """A house template as docxtpl and python-docx read it, read once for every document written with it.
+
+    What docxtpl would do to a freshly opened template for each document is split in two: here, what is the same
+    for every document (opening the package, writing its unchanged parts as python-docx writes them, the
+    cover's, headers', footers' and footnotes' XML patched into jinja source), and in ``write_docx``, what
+    differs (rendering that source with the document's context, with docxtpl's own methods and in docxtpl's
+    order). Nothing here is changed after it is made: ``write_docx`` copies what it fills in."""
+
+    def __init__(self, data: bytes) -> None:
+        from docxtpl import DocxTemplate
+
+        tpl = DocxTemplate(io.BytesIO(data))
+        document = tpl.get_docx()
+        part = document.part
+        package = part.package
+        self.numbering = part.numbering_part.element
+        self.core = document.core_properties._element  # python-docx adds a default core part if there is none
+        self.root = document.element
+        self.body_source = tpl.patch_xml(tpl.get_xml())
+        self.stories: list[tuple[str, str, str]] = []  # headers, then footers: each part's name, source, encoding
+        for uri in (_HEADER, _FOOTER):
+            for _key, story in tpl.get_headers_footers(uri):
+                xml = tpl.get_part_xml(story)
+                self.stories.append(
+                    (story.partname.membername, tpl.patch_xml(xml), tpl.get_headers_footers_encoding(xml))
+                )
+        self.footnotes = [(p.partname.membername, p.blob) for p in package.parts if p.content_type == _FOOTNOTES]
+        self.parts = package_parts(package)
+        self.document_name = part.partname.membername
+        self.core_name = next(p.partname.membername for p in package.iter_parts() if p.content_type == _CORE)
+        self.numbering_name = part.numbering_part.partname.membername
+        self.typed = [_Typed(p.partname, p.content_type) for p in package.iter_parts()]
+        self.base_uri = part.partname.baseURI
+        self.rels_name = part.partname.rels_uri.membername
+        self.rels = [(rel.rId, rel.reltype, rel.target_ref, rel.is_external) for rel in part.rels.values()]
+        self.image_numbers = [image.partname.idx for image in package.image_parts]
+
+
+@functools.lru_cache(maxsize=8)
+def _house(data: bytes) -> _House:
+    """The house template whose file holds ``data`` (kept by content: a template edited in place is read again)."""
+    return _House(data)
+
+
+_INLINE_NAMESPACES = ("wp", "a", "pic", "r")  # what python-docx declares on a picture's wp:inline
+_INLINE_URIS = {
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+}
+
+
+class _Figure:
+    """The governance diagram in one document: one image part and relationship, whatever the number of figures,
+    and each figure's ``wp:inline`` as python-docx's ``new_pic_inline`` makes it (its drawing id is the next
+    free id of the document as rendered, before the body; its picture's number 0) and lxml writes it where it
+    sits (declaring only the prefixes the document does not)."""
+
+    def __init__(self, house: _House, diagram: Diagram, most: tuple[float, float], root: Any) -> None:
+        from docx.image.image import Image
+        from docx.opc.packuri import PackURI
+
+        from .diagram import PNG_DPI
+
+        self.house = house
+        self.image = Image.from_blob(diagram.png)
+        self.size = figure_size(diagram.size, PNG_DPI, most)
+        used = house.image_numbers
+        number = next((n for n in range(1, len(used) + 1) if n not in used), len(used) + 1)
+        self.partname = PackURI(f"/word/media/image{number}.{self.image.ext}")
+        ids = {rel[0] for rel in house.rels}
+        self.rid = next(f"rId{n}" for n in range(1, len(ids) + 2) if f"rId{n}" not in ids)
+        shape_ids = [int(value) for value in root.xpath("//@id") if value.isdigit()]
+        self.shape_id = max(shape_ids) + 1 if shape_ids else 1
+        scope = root.nsmap
+        self.declarations = "".join(
+            f' xmlns:{prefix}="{_INLINE_URIS[prefix]}"'
+            for prefix in _INLINE_NAMESPACES
+            if scope.get(prefix) != _INLINE_URIS[prefix]
+        )
+        self.used = False
+
+    def inline(self, number: int, caption: str) -> str:
+        self.used = True
+        name, description, file_name = figure_names(number, caption)
+        cx, cy = self.size
+        return (
+            f'<wp:inline{self.declarations}><wp:extent cx="{cx}" cy="{cy}"/>'
+            f'<wp:docPr id="{self.shape_id}" name="{_attribute(name)}" descr="{_attribute(description)}"/>'
+            '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+            '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic>'
+            f'<pic:nvPicPr><pic:cNvPr id="0" name="{_attribute(file_name)}"/><pic:cNvPicPr/></pic:nvPicPr>'
+            f'<pic:blipFill><a:blip r:embed="{self.rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+            f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+            '<a:prstGeom prst="rect"/></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline>'
+        )
+
+    def add_to(self, parts: dict[str, bytes]) -> None:
+        """The image part, its relationship from the document and its content type, as python-docx adds them."""
+        from docx.opc.oxml import CT_Relationships
+        from docx.opc.pkgwriter import _ContentTypesItem
+
+        house = self.house
+        parts[self.partname.membername] = self.image.blob
+        rels = CT_Relationships.new()
+        target = self.partname.relative_ref(house.base_uri)
+        for rid, reltype, ref, external in [*house.rels, (self.rid, _IMAGE, target, False)]:
+            rels.add_rel(rid, reltype, ref, external)
+        parts[house.rels_name] = rels.xml
+        typed = [*house.typed, _Typed(self.partname, self.image.content_type)]
+        parts["[Content_Types].xml"] = _ContentTypesItem.from_parts(typed).blob  # type: ignore[no-untyped-call]
+
+
 def write_docx(
     composed: Writable,
     template: Path,
@@ -467,7 +637,12 @@ def write_docx(
     figure_max: tuple[float, float] = FIGURE_MAX,
 ) -> bytes:
     """The finished .docx as bytes (deterministic for the same input); ``figure`` is the governance diagram
-    that a ``FIGURE:`` line of a clause shows, at most ``figure_max`` inches wide and high."""
+    that a ``FIGURE:`` line of a clause shows, at most ``figure_max`` inches wide and high.
+
+    docxtpl fills the cover page, header and footer (see ``_House``); the writer's body, written as text, then
+    takes the place of the marker paragraph that ``{{p body }}`` became, in the serialized document."""
+    from docx.opc.coreprops import CoreProperties
+    from docx.opc.oxml import parse_xml, serialize_part_xml
     from docxtpl import DocxTemplate, RichText
     from markupsafe import Markup
 
@@ -477,35 +652,51 @@ def write_docx(
                 Problem(str(template), "", "house template not found", "reinstall, or restore templates/house.docx")
             ]
         )
-    tpl = DocxTemplate(str(template))
+    house = _house(template.read_bytes())
     cover = composed.cover
     date = RichText(cover["date"]) if cover["date"] else RichText("[●]", style=PLACEHOLDER_STYLE)
     status = cover["status"] + (" · clean copy" if clean else "")
     size = cover["party_size"]  # a long list of parties in smaller type, so that the cover stays one page
     parties = [RichText(name, size=size * 2) if size else RichText(name) for name in cover["parties"]]
     context = {**cover, "parties": parties, "date": date, "status": status, "body": Markup(_BODY_MARKER)}
-    tpl.render(context, jinja_env=_cover_environment())
 
-    # The body is built straight into the rendered document, in place of the marker paragraph that
-    # `{{p body }}` became: docxtpl renders only the cover, header and footer, never the (large) body.
-    document_body = tpl.docx.element.body
-    marker = next((p for p in document_body.iter(_w("p")) if p.get(_w("rsidR")) == _MARKER_ID), None)
-    if marker is None:
+    # docxtpl's render, step by step, on the house template read once (DocxTemplate.render opens it again)
+    env = _cover_environment()
+    tpl = DocxTemplate(str(template))  # never opened: its methods work on the source text given them
+    tpl.docx_ids_index = 1000  # as render_init sets it
+    tree = tpl.fix_tables(tpl.render_xml_part(house.body_source, None, context, env))
+    tpl.fix_docpr_ids(tree)
+    root = copy.deepcopy(house.root)
+    root.replace(root.find(_w("body")), tree)
+    parts = dict(house.parts)
+    for name, source, encoding in house.stories:
+        parts[name] = serialize_part_xml(parse_xml(tpl.render_xml_part(source, None, context, env).encode(encoding)))
+    for name, blob in house.footnotes:
+        for _section in root.sectPr_lst:  # docxtpl renders the footnotes once for each section
+            blob = tpl.render_xml_part(tpl.patch_xml(blob.decode("utf-8")), None, context, env).encode("utf-8")
+        parts[name] = blob
+    core = CoreProperties(copy.deepcopy(house.core))
+    for prop in _RENDERED_PROPERTIES:
+        setattr(core, prop, env.from_string(getattr(core, prop)).render(context))
+
+    head, marker, tail = serialize_part_xml(root).partition(_BODY_MARKER.encode())
+    if not marker:
         raise LibraryError(
             problems=[Problem(str(template), "", "no {{p body }} paragraph", "type {{p body }} in Word")]
         )
-    container = etree.Element(_w("body"))
-    writer = _BodyWriter(container, tpl.docx.part.numbering_part.element, composed, tpl.docx.part, figure, figure_max)
+    numbering = copy.deepcopy(house.numbering)
+    pictures = _Figure(house, figure, figure_max, root) if figure is not None else None
+    writer = _BodyWriter(numbering, composed, pictures)
     writer.contents()
     if not clean:
         writer.warnings()
     for block in composed.blocks:
         writer.block(block)
-    parent = marker.getparent()
-    at = parent.index(marker)
-    parent[at : at + 1] = list(container)  # the body takes the marker's place in one move
+    parts[house.document_name] = b"".join((head, "".join(writer.out).encode(), tail))
+    parts[house.numbering_name] = serialize_part_xml(numbering)
+    if pictures is not None and pictures.used:
+        pictures.add_to(parts)
 
-    core = tpl.docx.core_properties  # not get_docx(): after rendering it would reload the template
     core.title = _core_text(f"{cover['title']}: {cover['collaborative']}")
     core.subject = _core_text(composed.subject)
     core.author = "assembler"
@@ -515,7 +706,8 @@ def write_docx(
     core.comments = f"Generated draft, version {cover['version']}"
     core.created = core.modified = FIXED_DATE
     core.revision = 1
-    return normalise_package(package_parts(tpl.docx.part.package), properties)
+    parts[house.core_name] = serialize_part_xml(core._element)
+    return normalise_package(parts, properties)
 
 
 def _core_text(text: str) -> str:

@@ -6,6 +6,7 @@ import copy
 import difflib
 import functools
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,9 @@ from lxml import etree
 
 from ..compose import ComposedDocument
 from ..docmodel import Block, BlockKind
-from ..docx_writer import _BodyWriter  # _BodyWriter: the writer's own block-by-block body builder
+from ..docx_writer import _BodyWriter, figure_names  # _BodyWriter: the writer's own block-by-block body writer
 from ..ooxml import W, qn
-from ._xml import _BODY, _IDS, _SECTPR, _element_text, _xml
+from ._xml import _DRAWING, _IDS, _SECTPR, _element_text, _xml
 
 PART_COVER, PART_CONTENTS, PART_WARNINGS = "cover page", "contents", "points from the governance check"
 
@@ -109,18 +110,29 @@ _INLINE = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawi
 
 
 class _Picture:
-    """Stands in for the document part and the diagram when a draft is written again for its redline: its figure
-    is the new draft's picture (a pack keeps its model, not its pictures), so a redline tracks a figure's caption
-    and never holds a picture the redline's package lacks."""
+    """Stands in for the diagram when a draft is written again for its redline: its figure is the new draft's
+    picture (a pack keeps its model, not its pictures), so a redline tracks a figure's caption and never holds a
+    picture the redline's package lacks. The writer gets an empty drawing for each figure; ``fill`` then puts a
+    copy of the picture in it, named as the writer names a figure."""
 
-    png = b""
-    size = (1, 1)
+    def __init__(self, picture: Any) -> None:
+        self.picture = picture  # the new draft's wp:inline
+        self.pending: list[tuple[int, str]] = []
 
-    def __init__(self, inline: Any) -> None:
-        self.inline = inline
+    def inline(self, number: int, caption: str) -> str:
+        self.pending.append((number, caption))
+        return ""
 
-    def new_pic_inline(self, *_args: Any) -> Any:
-        return copy.deepcopy(self.inline)
+    def fill(self, body: Any) -> None:
+        for drawing in body.iter(_DRAWING):
+            if len(drawing) == 0:
+                inline = copy.deepcopy(self.picture)
+                name, description, file_name = figure_names(*self.pending.pop(0))
+                doc_pr = inline.find(qn("wp:docPr"))
+                doc_pr.set("name", name)
+                doc_pr.set("descr", description)
+                inline.find(".//" + qn("pic:cNvPr")).set("name", file_name)
+                drawing.append(inline)
 
 
 def new_picture(body: Any) -> Any | None:
@@ -129,21 +141,23 @@ def new_picture(body: Any) -> Any | None:
 
 
 def _rendered(composed: ComposedDocument, template: Path, *, clean: bool, picture: Any | None) -> _Side:
-    """The body of ``composed`` as the writer builds it, block by block (``picture``: see ``_Picture``; without
-    one, a figure is left out, as a build without Graphviz leaves it out)."""
+    """The body of ``composed`` as the writer writes it, block by block, read back as elements (``picture``: see
+    ``_Picture``; without one, a figure is left out, as a build without Graphviz leaves it out)."""
     numbering = etree.fromstring(_template_numbering(template))
-    container: Any = etree.Element(_BODY, nsmap={"w": W})  # the prefix the built documents use
     stand_in = _Picture(picture) if picture is not None else None
-    writer = _BodyWriter(container, numbering, composed, stand_in, stand_in)  # type: ignore[arg-type]
-    chunks: list[list[Any]] = []
-    for step in (writer.contents, (lambda: None) if clean else writer.warnings):
-        start = len(container)
+    writer = _BodyWriter(numbering, composed, stand_in)
+
+    def written(step: Callable[[], None]) -> list[Any]:
+        start = len(writer.out)
         step()
-        chunks.append(list(container[start:]))
-    for block in composed.blocks:
-        start = len(container)
-        writer.block(block)
-        chunks.append(list(container[start:]))
+        # read back with the prefix the built documents use, and the only one the writer's text names
+        body = etree.fromstring(f'<w:body xmlns:w="{W}">{"".join(writer.out[start:])}</w:body>')
+        if stand_in is not None:
+            stand_in.fill(body)
+        return list(body)
+
+    chunks = [written(writer.contents), [] if clean else written(writer.warnings)]
+    chunks += [written(functools.partial(writer.block, block)) for block in composed.blocks]
     return _label(composed, chunks, numbering)
 
 
