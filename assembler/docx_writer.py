@@ -83,6 +83,7 @@ TEXT_WIDTH = 9070  # twentieths of a point between the house template's margins 
 TABLE_INDENT = {3: 1800}  # a table under a level-3 clause starts where that clause's text does (house template)
 
 
+@functools.lru_cache(maxsize=8192)  # a table's cells measured word by word; the same words come back each build
 def word_width(word: str, *, bold: bool = False) -> int:
     """How wide a word prints in the house font (11 pt), in twentieths of a point, erring wide.
 
@@ -138,9 +139,13 @@ def toc_bookmark(index: int) -> str:
     return f"_Toc{index + 1:08d}"
 
 
+_NOT_IN_BOOKMARK = re.compile(r"[^A-Za-z0-9]")
+
+
+@functools.lru_cache(maxsize=8192)  # every anchor of a document, once for its bookmark and again for each REF to it
 def bookmark_name(anchor: str) -> str:
     """A Word bookmark name for an anchor: hidden (``_Ref``), at most 40 characters, letters/digits/_ only."""
-    name = "_Ref_" + re.sub(r"[^A-Za-z0-9]", "_", anchor)
+    name = "_Ref_" + _NOT_IN_BOOKMARK.sub("_", anchor)
     if len(name) > 40:
         import hashlib
 
@@ -529,7 +534,9 @@ class _House:
         part = document.part
         package = part.package
         self.numbering = part.numbering_part.element
-        self.core = document.core_properties._element  # python-docx adds a default core part if there is none
+        document.core_properties  # noqa: B018 - python-docx adds a default core properties part if there is none
+        core = next(p for p in package.iter_parts() if p.content_type == _CORE)
+        self.core, self.core_name = core.element, core.partname.membername
         self.root = document.element
         self.body_source = tpl.patch_xml(tpl.get_xml())
         self.stories: list[tuple[str, str, str]] = []  # headers, then footers: each part's name, source, encoding
@@ -542,7 +549,6 @@ class _House:
         self.footnotes = [(p.partname.membername, p.blob) for p in package.parts if p.content_type == _FOOTNOTES]
         self.parts = package_parts(package)
         self.document_name = part.partname.membername
-        self.core_name = next(p.partname.membername for p in package.iter_parts() if p.content_type == _CORE)
         self.numbering_name = part.numbering_part.partname.membername
         self.typed = [_Typed(p.partname, p.content_type) for p in package.iter_parts()]
         self.base_uri = part.partname.baseURI
@@ -675,7 +681,8 @@ def write_docx(
         for _section in root.sectPr_lst:  # docxtpl renders the footnotes once for each section
             blob = tpl.render_xml_part(tpl.patch_xml(blob.decode("utf-8")), None, context, env).encode("utf-8")
         parts[name] = blob
-    core = CoreProperties(copy.deepcopy(house.core))
+    core_element = copy.deepcopy(house.core)
+    core = CoreProperties(core_element)
     for prop in _RENDERED_PROPERTIES:
         setattr(core, prop, env.from_string(getattr(core, prop)).render(context))
 
@@ -706,7 +713,7 @@ def write_docx(
     core.comments = f"Generated draft, version {cover['version']}"
     core.created = core.modified = FIXED_DATE
     core.revision = 1
-    parts[house.core_name] = serialize_part_xml(core._element)
+    parts[house.core_name] = serialize_part_xml(core_element)
     return normalise_package(parts, properties)
 
 

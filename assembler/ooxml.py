@@ -2,8 +2,10 @@
 
 Word rejects or repairs a part whose children are out of schema order (``w:numPr`` after ``w:ind`` in a
 ``w:pPr``, ``w:tblBorders`` after ``w:tblLayout``...), and LibreOffice never complains, so nothing the tool
-writes appends children in call order: the writer and the template script add every element with ``add`` or
-``get_or_add``, which insert it at its schema position among the children already there.
+builds appends children in call order: the numbering, review pack, redline and template script add every element
+with ``add`` or ``get_or_add``, which insert it at its schema position among the children already there. (The
+body writer, ``docx_writer._BodyWriter``, writes its elements as text in this order by construction; the tests
+check what it writes against the schema too.)
 
 The sequences below are copied from the Office 2019 schema (ECMA-376 with Word's 2010+ additions) for the
 parents the tool writes into; ``tests/test_ooxml_structure.py`` checks them against the validator's copy.
