@@ -308,3 +308,29 @@ def test_add_puts_a_child_in_its_schema_position_whatever_the_call_order() -> No
     assert [etree.QName(c).localname for c in p] == ["pPr", "r"]
     with pytest.raises(ValueError, match="not a child"):
         ooxml.add(ppr, "w:tblBorders")
+
+
+# -- the body writer's text
+
+
+TRICKY = [
+    "plain",
+    "",
+    "A & B < C > D \"quoted\" 'single'",
+    "tab\there, line\nbreak, return\r, ]]> end",
+    "control \x00\x01\x08\x0b\x0c\x1f dropped, \x85 and \u2028 kept",
+    "lone \ud800 surrogate, \ufffe\uffff non-characters, \U0001f600 and é kept",
+]
+
+
+@pytest.mark.parametrize("value", TRICKY)
+def test_the_body_writer_escapes_text_and_attributes_as_lxml_writes_them(value: str) -> None:
+    """The writer's body goes into document.xml as text, never through lxml: it must read byte for byte as lxml
+    would have written the same element (the outputs are byte-identical across versions)."""
+    from assembler.docx_writer import _attribute, _text
+
+    element = etree.Element(w("t"), nsmap={"w": W})
+    element.text = ooxml.xml_text(value)
+    element.set("descr", ooxml.xml_text(value))
+    written = etree.tostring(element, encoding="unicode")
+    assert written == f'<w:t xmlns:w="{W}" descr="{_attribute(value)}">{_text(value)}</w:t>'
