@@ -141,7 +141,7 @@ def build(
     findings = check(answers)
     if errors_in(findings):
         raise FindingsError(path=answers_path, findings=findings)
-    library = library or load_library()
+    library = library or load_library(cached=True)
     templates = templates or templates_root()
     out = Path(out_dir) if out_dir is not None else Path("out") / answers_path.stem
     _check_writable(out)

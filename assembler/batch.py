@@ -152,7 +152,7 @@ def build_one(job: PackJob) -> PackOutcome:
     try:
         library = _LIBRARIES.get(job.library_dir)
         if library is None:
-            library = _LIBRARIES[job.library_dir] = load_library(job.library_dir)
+            library = _LIBRARIES[job.library_dir] = load_library(job.library_dir, cached=True)
         result = build(job.answers, out_dir=job.out_dir, library=library, **job.options)
     except AssemblerError as exc:
         return PackOutcome(job.answers, job.out_dir, ok=False, error=exc.lines(), exit_code=exc.exit_code)

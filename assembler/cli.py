@@ -231,7 +231,7 @@ def build_pack(
         # alive (templates, the document model) would cost a tenth of the build and free almost nothing (what
         # the build drops, reference counting frees at once). A process building many packs keeps it on.
         gc.disable()
-    library = load_library(library_dir) if library_dir is not None else None
+    library = load_library(library_dir, cached=True) if library_dir is not None else None
     loaded = load_answers(answers)
     if loaded.notice:
         click.echo(loaded.notice, err=True)
