@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import os
 import pickle
 import sys
 from dataclasses import dataclass, field
@@ -346,14 +347,18 @@ def _load_cached(root: Path) -> Library:
         if library is not None:
             return library
     library = _load_library(root)
-    with contextlib.suppress(Exception):  # something that cannot be pickled is simply not cached
-        cache.write(name, _to_cached(library), context=digest)
+    if _content_digest(root) == digest:  # not kept if a file changed while it was read
+        with contextlib.suppress(Exception):  # something that cannot be pickled is simply not cached
+            cache.write(name, _to_cached(library), context=digest)
     return library
 
 
 def _content_digest(root: Path) -> str | None:
     """The sha256 of everything a loaded library depends on (see ``_load_cached``), or None if a file cannot be
-    read (the library is then loaded without the cache, which reports the problem)."""
+    read (the library is then loaded without the cache, which reports the problem).
+
+    Every file under ``root`` counts, more than the loader reads: folders are followed through symlinks (each
+    folder once, so a link cycle ends), so a file the loader reaches through a linked folder is never missed."""
     digest = hashlib.sha256()
 
     def part(data: bytes) -> None:
@@ -365,12 +370,35 @@ def _content_digest(root: Path) -> str | None:
             part(text.encode())
         for module in (__file__, model.__file__):
             part(Path(module).read_bytes())
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            part(path.relative_to(root).as_posix().encode("utf-8", "surrogateescape"))
-            part(path.read_bytes())
+        for rel in _all_files(str(root)):
+            part(rel.encode("utf-8", "surrogateescape"))
+            with open(os.path.join(root, rel), "rb") as handle:
+                part(handle.read())
     except (OSError, TypeError, ValueError):  # TypeError: no __file__ (a frozen build)
         return None
     return digest.hexdigest()
+
+
+def _all_files(root: str) -> list[str]:
+    """The relative paths (``/``-separated, sorted) of every file under ``root``."""
+    files: list[str] = []
+    seen: set[tuple[int, int]] = set()
+    folders = [""]
+    while folders:
+        rel = folders.pop()
+        folder = os.path.join(root, rel)
+        info = os.stat(folder)
+        if (info.st_dev, info.st_ino) in seen:
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = f"{rel}/{entry.name}" if rel else entry.name
+                if entry.is_dir():
+                    folders.append(name)
+                elif entry.is_file():
+                    files.append(name)
+    return sorted(files)
 
 
 def _to_cached(library: Library) -> bytes:

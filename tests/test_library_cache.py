@@ -3,6 +3,7 @@ damaged or planted entry is a miss, and lint never uses it."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -165,3 +166,17 @@ def test_a_broken_library_is_reported_not_cached(root: Path, loads: list[Path]) 
         with pytest.raises(LibraryError):
             load_library(root, cached=True)
     assert entries(root) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="POSIX symlinks")
+def test_a_file_in_a_linked_folder_counts_and_a_link_cycle_ends(root: Path, loads: list[Path]) -> None:
+    outside = root.parent / "documents-elsewhere"
+    (root / "documents").rename(outside)
+    (root / "documents").symlink_to(outside, target_is_directory=True)
+    (root / "cjv" / "loop").symlink_to(root, target_is_directory=True)  # a cycle: root/cjv/loop/cjv/loop/...
+    before = load_library(root, cached=True)
+    path = outside / "cjv.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("title:", "title: Revised", 1), encoding="utf-8")
+    after = load_library(root, cached=True)
+    assert len(loads) == 2
+    assert after.documents != before.documents
