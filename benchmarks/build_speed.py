@@ -3,7 +3,8 @@
 The figures cover the five documents only: board papers, the governance diagram, PDFs and redlines are off
 (``--only mou,cjv,tor,sod,dra --no-diagram``; ``build(papers=False, diagram=False)``).
 
-- cold CLI: ``assembler build answers/msecc.yaml`` as a new process (clause cache warm), against
+- cold CLI: ``assembler build answers/msecc.yaml`` as a new process (user cache warm: compiled clauses, loaded
+  library), against
   - the cold floor: a new process that imports python-docx and re-saves the same five documents;
   - the docxtpl peer: a new process that renders five documents with the same paragraphs from a looped docxtpl
     template (the way most document assemblers work) and saves them;
