@@ -79,8 +79,13 @@ def _cold(command: list[str], cpu: list[float], env: dict[str, str]) -> float:
 
 
 def _assembler() -> list[str]:
-    exe = shutil.which("assembler")
-    return [exe] if exe else [sys.executable, "-m", "assembler"]
+    """The ``assembler`` command of the environment running the benchmark (the one it imports in-process), never
+    another found on PATH: a pyenv shim there runs a different installation, through a shell script."""
+    folder = Path(sys.executable).parent
+    for name in ("assembler", "assembler.exe"):
+        if (folder / name).is_file():
+            return [str(folder / name)]
+    return [sys.executable, "-m", "assembler"]
 
 
 def generated_answers(parties: int, folder: Path, name: str | None = None) -> Path:
