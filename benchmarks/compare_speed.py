@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -34,8 +33,10 @@ PARTY = (
 
 
 def _command() -> list[str]:
-    exe = shutil.which("assembler")
-    return [exe] if exe else [sys.executable, "-m", "assembler"]
+    """The ``assembler`` command of the environment running the benchmark, never another found on PATH (a pyenv
+    shim there runs a different installation)."""
+    beside = Path(sys.executable).parent / "assembler"
+    return [str(beside)] if beside.is_file() else [sys.executable, "-m", "assembler"]
 
 
 def _run(arguments: list[str]) -> tuple[float, float]:
