@@ -328,8 +328,8 @@ def _load_cached(root: Path) -> Library:
 
     The entry is valid only for the same content: the digest of every file under ``root`` (paths and bytes, so an
     edited, added or removed file is a miss), of this module and ``model`` (the code that reads and validates the
-    files), and of the Python, pydantic and ruamel.yaml versions. Reading and hashing the ~120 files takes about
-    2 ms; loading from them about 30 ms (YAML parsing and pydantic validation of 104 clauses), unpickling 1 ms.
+    files), and of the Python, pydantic and ruamel.yaml versions. Reading and hashing the ~120 files takes 1-2 ms;
+    loading from them about 30 ms (YAML parsing and pydantic validation of 104 clauses), unpickling 1 ms.
     The entry is a pickle of the validated objects, restored without validating them again: pickle keeps every
     type as it was (dates, enums, nested models) where rebuilding models from plain data by hand would have to
     know each field's type; it is only ever read after its HMAC proves that this user's tool wrote it for this
