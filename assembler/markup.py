@@ -52,6 +52,15 @@ _INLINE = re.compile(
 )
 
 PLACEHOLDER_TEXT = "[●]"
+_KEYWORD_KINDS = {
+    "NOTE": BlockKind.NOTE,
+    "PARTY": BlockKind.PARTY,
+    "RECITAL": BlockKind.RECITAL,
+    "TITLE": BlockKind.TITLE,
+    "SUBTITLE": BlockKind.SUBTITLE,
+    "SIGN": BlockKind.SIGNATURE,
+    "FIGURE": BlockKind.FIGURE,
+}
 
 
 class Safe(str):
@@ -100,10 +109,12 @@ def parse_inline(text: str, parsed: Parsed, line: int = 0) -> list[Run]:
     runs: list[Run] = []
     pos = 0
     for m in _INLINE.finditer(text):
-        if m.start() > pos:
-            runs.append(Run(RunKind.TEXT, _unescape(text[pos : m.start()])))
-        pos = m.end()
-        if m.group("inner") is not None:
+        start, end = m.span()
+        if start > pos:
+            runs.append(Run(RunKind.TEXT, _unescape(text[pos:start])))
+        pos = end
+        found = m.lastgroup  # the alternative that matched: each has one named group
+        if found == "inner":
             inner = m.group("inner").strip()
             if inner.startswith("ref:"):
                 target = inner[4:].strip()
@@ -118,7 +129,7 @@ def parse_inline(text: str, parsed: Parsed, line: int = 0) -> list[Run]:
                     raise MarkupError("empty defined term [[ ]]", line)
                 parsed.terms.add(term)
                 runs.append(Run(RunKind.TERM, _unescape(shown.strip() or term), term))
-        elif m.group("bold") is not None:
+        elif found == "bold":
             runs.append(Run(RunKind.BOLD, _unescape(m.group("bold"))))
         else:
             path = m.group("ph")
@@ -166,15 +177,7 @@ def parse(text: str, *, clause_id: str) -> Parsed:
                 anchored = True
         elif keyword:
             word, rest = keyword.groups()
-            kind = {
-                "NOTE": BlockKind.NOTE,
-                "PARTY": BlockKind.PARTY,
-                "RECITAL": BlockKind.RECITAL,
-                "TITLE": BlockKind.TITLE,
-                "SUBTITLE": BlockKind.SUBTITLE,
-                "SIGN": BlockKind.SIGNATURE,
-                "FIGURE": BlockKind.FIGURE,
-            }[word]
+            kind = _KEYWORD_KINDS[word]
             block = Block(kind, parse_inline(rest, parsed, number), level=level, clause_id=clause_id)
             if kind in (BlockKind.PARTY, BlockKind.RECITAL) and not anchored:
                 block.anchors.append(clause_id)
