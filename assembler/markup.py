@@ -39,9 +39,7 @@ _ESCAPE_ITEMS = tuple(_ESCAPES.items())
 _SPACE = re.compile(r"\s+")
 _UNESCAPE_ITEMS = tuple(_UNESCAPE.items())
 
-_HEADING = re.compile(r"(#{1,5})\s+(.*)")
 _ANCHOR = re.compile(r"\s*\[#([a-z0-9_]+)\]$")
-_KEYWORD = re.compile(r"^(NOTE|PARTY|RECITAL|TITLE|SUBTITLE|SIGN|FIGURE):\s*(.*)$")
 _INLINE = re.compile(
     r"\[\[(?P<inner>[^\[\]]+?)\]\]|\*\*(?P<bold>.+?)\*\*|"
     + PLACEHOLDER_OPEN
@@ -140,6 +138,23 @@ def parse_inline(text: str, parsed: Parsed, line: int = 0) -> list[Run]:
     return [r for r in runs if r.text or r.kind is RunKind.REF]
 
 
+def _heading(line: str) -> tuple[int, str] | None:
+    r"""``(level, text)`` of a ``## text`` line: one to five ``#`` then white space (what the pattern
+    ``(#{1,5})\s+(.*)`` matches), found with string methods, several times faster than the pattern."""
+    level = len(line) - len(line.lstrip("#"))
+    rest = line[level:]
+    if level > 5 or not rest[:1].isspace():
+        return None
+    return level, rest.lstrip()
+
+
+def _keyword(line: str) -> tuple[BlockKind, str] | None:
+    r"""``(kind, text)`` of a ``NOTE: text`` line and the like (what ``(NOTE|PARTY|...):\s*(.*)`` matches)."""
+    word, colon, rest = line.partition(":")
+    kind = _KEYWORD_KINDS.get(word) if colon else None
+    return None if kind is None else (kind, rest.lstrip())
+
+
 def parse(text: str, *, clause_id: str) -> Parsed:
     """Parse a rendered clause into blocks. The first heading (or numbered line) carries the clause id anchor."""
     parsed = Parsed()
@@ -159,13 +174,12 @@ def parse(text: str, *, clause_id: str) -> Parsed:
             table.rows.append([parse_inline(c, parsed, number) for c in cells])
             continue
         table = None
-        heading = _HEADING.match(line) if line[0] == "#" else None
-        keyword = _KEYWORD.match(line) if line[0] in "NPRTSF" else None
+        heading = _heading(line) if line[0] == "#" else None
+        keyword = _keyword(line) if line[0] in "NPRTSF" else None
         block: Block
         if heading:
-            level = len(heading.group(1))
+            level, content = heading
             kind = BlockKind.HEADING if level == 1 else BlockKind.NUMBERED
-            content = heading.group(2)
             anchor = _ANCHOR.search(content) if content.endswith("]") else None
             if anchor is not None:
                 content = content[: anchor.start()]
@@ -176,8 +190,7 @@ def parse(text: str, *, clause_id: str) -> Parsed:
                 block.anchors.insert(0, clause_id)
                 anchored = True
         elif keyword:
-            word, rest = keyword.groups()
-            kind = _KEYWORD_KINDS[word]
+            kind, rest = keyword
             block = Block(kind, parse_inline(rest, parsed, number), level=level, clause_id=clause_id)
             if kind in (BlockKind.PARTY, BlockKind.RECITAL) and not anchored:
                 block.anchors.append(clause_id)

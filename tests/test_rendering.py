@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jinja2.exceptions import SecurityError, UndefinedError
 
 from assembler import markup
@@ -169,3 +172,28 @@ def test_number_words() -> None:
         "one hundred",
         "three hundred and ten",
     ]
+
+
+_PIECE = st.text(alphabet=st.sampled_from(list("#:NOTE abc\t\u00a0\u2003|[]*")), max_size=8)
+_LINE = st.one_of(
+    _PIECE,
+    st.builds(lambda n, rest: "#" * n + rest, st.integers(1, 7), _PIECE),
+    st.builds(
+        lambda word, rest: word + rest,
+        st.sampled_from(["NOTE", "PARTY", "RECITAL", "TITLE", "SUBTITLE", "SIGN", "FIGURE", "NOTES", "Note"]),
+        _PIECE,
+    ),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_LINE)
+def test_markup_line_kinds_read_as_their_patterns_say(line: str) -> None:
+    """The markup parser finds headings and keyword lines with string methods; they read exactly as the patterns
+    of the markup's definition do (a heading is one to five # and white space; a keyword a known word and a colon)."""
+    heading = re.match(r"(#{1,5})\s+(.*)", line)
+    if line.startswith("#"):
+        assert markup._heading(line) == ((len(heading.group(1)), heading.group(2)) if heading else None)
+    keyword = re.match(r"^(NOTE|PARTY|RECITAL|TITLE|SUBTITLE|SIGN|FIGURE):\s*(.*)$", line)
+    expected = (markup._KEYWORD_KINDS[keyword.group(1)], keyword.group(2)) if keyword else None
+    assert markup._keyword(line) == expected
