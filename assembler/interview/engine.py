@@ -662,16 +662,26 @@ class Engine:
 
     def fixes(self) -> list[Action]:
         """Every fix the governance check offers for the answers as they stand (the review and the end screen)."""
+        found: dict[str, Action] = {}
+        for _, actions in self.problems():
+            for action in actions:
+                found.setdefault(action.key, action)
+        return list(found.values())
+
+    def problems(self) -> list[tuple[str, tuple[Action, ...]]]:
+        """Each finding of the governance check that has a fix, said in plain words, with its fixes (``fixes()``
+        without the problem they fix; a review that shows the problem beside its fixes lists these)."""
         data = plain_data(self._data())
         answers = provisional(data)
         if answers is None:
             return []
         facts = facts_of(answers)
-        found: dict[str, Action] = {}
+        found: list[tuple[str, tuple[Action, ...]]] = []
         for finding in check(facts):
-            for action in actions_for(finding, data, facts, self._title, self.context):
-                found.setdefault(action.key, action)
-        return list(found.values())
+            actions = actions_for(finding, data, facts, self._title, self.context)
+            if actions:
+                found.append((plain(finding), tuple(actions)))
+        return found
 
     def _title(self, path: Path) -> str:
         """The question asked at ``path`` ("" for a whole list or part, or no question)."""
