@@ -244,6 +244,8 @@ class _App:
         ws.notes = [*outcome.problems, *outcome.notes]  # with a fix offered, the next page asks whether to make it
         if outcome.accepted and page.input == "text" and outcome.echo and outcome.echo != str(value).strip():
             ws.notes.append(f"Saved as: {outcome.echo}")
+        elif outcome.accepted and outcome.echo and page.kind == "fix" and value not in (False, None):
+            ws.notes.append(f"Changed: {outcome.echo}")
         return self.go(request, "/question")
 
     async def back(self, request: Request) -> Response:
@@ -293,7 +295,9 @@ class _App:
         ws.settle()
         data = engine.session.data()
         groups: list[tuple[str, list[dict[str, Any]]]] = []
-        for item in engine.review_items():
+        items = engine.review_items()
+        movable = {item.target for item in items if item.item and item.movable}
+        for item in items:
             if item.item:
                 continue  # the line naming a party or a tier: its answers follow
             target = item.target
@@ -307,18 +311,25 @@ class _App:
             if isinstance(target[-1], int) and get(data, target) is MISSING:
                 listed = get(data, target[:-1])
                 row["add"] = True
+                entries = listed if isinstance(listed, list) else []
                 row["items"] = [
-                    (path_key((*target[:-1], i)), _name(entry) or f"Item {i + 1}")
-                    for i, entry in enumerate(listed if isinstance(listed, list) else [])
+                    {
+                        "to": path_key((*target[:-1], i)),
+                        "name": _name(entry) or f"Item {i + 1}",
+                        "up": (*target[:-1], i) in movable and i > 0,
+                        "down": (*target[:-1], i) in movable and i < len(entries) - 1,
+                    }
+                    for i, entry in enumerate(entries)
                 ]
             title = SECTIONS[item.section].title
             if not groups or groups[-1][0] != title:
                 groups.append((title, []))
             groups[-1][1].append(row)
+        problems = _problems(engine)
         notes, ws.notes = ws.notes, []
         return self.render(
-            request, "review.html", status=status, groups=groups, complete=complete, errors=errors or [],
-            notes=notes, built=ws.build is not None and ws.build.ok,
+            request, "review.html", status=status, groups=groups, complete=complete, problems=problems,
+            errors=errors or [], notes=notes, built=ws.build is not None and ws.build.ok,
         )  # fmt: skip
 
     async def change(self, request: Request) -> Response:
@@ -354,6 +365,47 @@ class _App:
                         ws.notes = [f"Removed {_name(entry) or 'the item'}."]
                         ws.settle()
                         return self.go(request, "/check-your-answers")
+        return self.go(request, "/check-your-answers")
+
+    async def fix(self, request: Request) -> Response:
+        form = await self.form(request)
+        if form is None:
+            return self.refused(request)
+        ws = self.space(request)
+        return await self.locked(ws, self._fix, request, ws, str(form.get("fix", "")))
+
+    def _fix(self, request: Request, ws: Workspace, wanted: str) -> Response:
+        """Offer the fix the review listed (the engine shows it as the next page, then the review again), as the
+        terminal's review does; a fix the answers no longer need is said on the review."""
+        engine = ws.engine()
+        action = next((a for a in engine.fixes() if a.key == wanted), None)
+        if action is None:
+            ws.notes = ["That fix is no longer needed: your answers have changed since the page was shown."]
+            ws.settle()
+            return self.go(request, "/check-your-answers")
+        engine.offer(action)
+        ws.settle()
+        return self.go(request, "/question")
+
+    async def move(self, request: Request) -> Response:
+        form = await self.form(request)
+        if form is None:
+            return self.refused(request)
+        ws = self.space(request)
+        return await self.locked(ws, self._move, request, ws, str(form.get("to", "")), str(form.get("by", "")))
+
+    def _move(self, request: Request, ws: Workspace, wanted: str, by: str) -> Response:
+        """Move a party, a tier or another list item up or down its list (only one the review lists as movable)."""
+        step = {"up": -1, "down": 1}.get(by)
+        engine = ws.engine()
+        if step is not None:
+            for item in engine.review_items():
+                if item.item and item.movable and path_key(item.target) == wanted:
+                    entry = engine.session.get(item.target)
+                    if engine.move(item.target, step):
+                        ws.notes = [f"Moved {_name(entry) or 'the item'} {by}."]
+                    ws.settle()
+                    break
         return self.go(request, "/check-your-answers")
 
     async def resume(self, request: Request) -> Response:
@@ -484,6 +536,19 @@ def _replace_answers(ws: Workspace, raw: bytes) -> None:
     ws.reset()
 
 
+def _problems(engine: Engine) -> list[dict[str, Any]]:
+    """The check's problems that have a fix, each with its fixes (one fix is listed once, under its first
+    problem)."""
+    seen: set[str] = set()
+    found: list[dict[str, Any]] = []
+    for problem, actions in engine.problems():
+        fixes = [{"key": a.key, "question": a.question} for a in actions if a.key not in seen]
+        seen.update(f["key"] for f in fixes)
+        if fixes:
+            found.append({"text": problem, "fixes": fixes})
+    return found
+
+
 def _posted(form: FormData | None) -> dict[str, Any] | None:
     if form is None:
         return None
@@ -547,6 +612,8 @@ def create_app(settings: Settings) -> Starlette:
         get_("/check-your-answers", app.review),
         get_("/change", app.change),
         post("/remove", app.remove),
+        post("/move", app.move),
+        post("/fix", app.fix),
         post("/continue", app.resume),
         get_("/glossary", app.glossary),
         post("/build", app.build),
