@@ -1,5 +1,5 @@
 """Check your answers in the browser as the terminal's review: the check's fixes made from it, list items moved up
-and down."""
+and down, and a complete uploaded answers file opened on it."""
 
 from __future__ import annotations
 
@@ -12,9 +12,12 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from .test_serve import SMALL, csrf, saved, served
+from assembler.web.app import COOKIE
 
-__all__ = ["served"]
+from .test_serve import SMALL, csrf, saved, served
+from .test_serve_sessions import data_app, person
+
+__all__ = ["data_app", "served"]
 
 ROOT = Path(__file__).parent.parent
 LOWER = "Lower the quorum of the Collaborative Board to 2?"
@@ -127,6 +130,26 @@ def test_a_move_that_is_forged_or_not_one_changes_nothing(served: Any) -> None:
         done = client.post("/move", data={"csrf": token, "to": to, "by": by}, follow_redirects=True)
         assert done.status_code == 200 and "Moved" not in done.text, (to, by)
     assert path.read_bytes() == before
+
+
+def test_a_complete_uploaded_answers_file_opens_on_check_your_answers(data_app: Any) -> None:
+    app, data = data_app
+    client, engine = person(app)
+    token = csrf(client.get("/").text)
+    unfinished = (ROOT / "tests" / "fixtures" / "interview" / "four_party.yaml").read_bytes()
+    done = client.post("/upload", data={"csrf": token}, files={"answers": ("ecc.yaml", unfinished, "text/plain")})
+    assert done.status_code == 200 and done.url.path == "/question"  # questions are left: they are asked
+    assert engine().page().kind == "usual"
+    text = (ROOT / "answers" / "msecc.yaml").read_bytes()
+    done = client.post("/upload", data={"csrf": token}, files={"answers": ("msecc.yaml", text, "application/yaml")})
+    assert done.status_code == 200 and done.url.path == "/check-your-answers"
+    shown = unescape(done.text)
+    assert "<h1>Check your answers</h1>" in shown and "Mid and South Essex" in shown
+    assert "Check and build the documents" in shown and "complete enough to build" in shown
+    assert engine().page().kind == "review"
+    answers = data / client.cookies[COOKIE] / "answers.yaml"
+    signed = [p for p in saved(answers)["parties"] if "signatory" in p]
+    assert len(signed) == text.decode().count("signatory:")  # no standard choice filled in on the way
 
 
 def _page(html: str) -> str:

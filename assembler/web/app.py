@@ -292,6 +292,7 @@ class _App:
         if engine.page().kind not in ("review", "done"):
             engine.review()
         complete = engine.current() is None
+        ready = complete or _buildable_as_is(engine)
         ws.settle()
         data = engine.session.data()
         groups: list[tuple[str, list[dict[str, Any]]]] = []
@@ -328,8 +329,8 @@ class _App:
         problems = _problems(engine)
         notes, ws.notes = ws.notes, []
         return self.render(
-            request, "review.html", status=status, groups=groups, complete=complete, problems=problems,
-            errors=errors or [], notes=notes, built=ws.build is not None and ws.build.ok,
+            request, "review.html", status=status, groups=groups, complete=complete, ready=ready,
+            problems=problems, errors=errors or [], notes=notes, built=ws.build is not None and ws.build.ok,
         )  # fmt: skip
 
     async def change(self, request: Request) -> Response:
@@ -524,16 +525,37 @@ class _App:
         except InputError as exc:
             return self.render(request, "problem.html", status=400, lines=exc.lines())
         ws = self.space(request)
-        await self.locked(ws, _replace_answers, ws, raw)
-        return self.go(request, "/question")
+        complete = await self.locked(ws, _replace_answers, ws, raw)
+        return self.go(request, "/check-your-answers" if complete else "/question")
 
 
-def _replace_answers(ws: Workspace, raw: bytes) -> None:
+def _replace_answers(ws: Workspace, raw: bytes) -> bool:
+    """Put an uploaded answers file in place of the session's; True if it is complete enough to build (then the
+    review opens, rather than the first page of standard choices)."""
     ws.path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(ws.path, raw)
     with contextlib.suppress(OSError):
         Position.file_for(ws.path).unlink()
     ws.reset()
+    try:
+        engine = ws.engine()
+    except AssemblerError:
+        return False  # the question page says what is wrong with it
+    complete = _buildable_as_is(engine)
+    if complete:
+        engine.review()
+    ws.settle()
+    return complete
+
+
+def _buildable_as_is(engine: Engine) -> bool:
+    """Whether the answers as they stand are complete enough to build (questions may be left that have a usual
+    answer or can wait)."""
+    try:
+        engine.session.answers()
+    except InputError:
+        return False
+    return True
 
 
 def _problems(engine: Engine) -> list[dict[str, Any]]:
