@@ -156,3 +156,15 @@ def _page(html: str) -> str:
     found = re.search(r'name="page" value="([0-9a-f]+)"', html)
     assert found
     return found.group(1)
+
+
+def test_a_complete_answers_file_served_as_it_is_carries_on_at_check_your_answers(served: Any) -> None:
+    client, path, engine_of = served
+    shutil.copy(ROOT / "answers" / "msecc.yaml", path)  # written elsewhere: no interview has gone through it
+    start = client.get("/")
+    assert 'href="/check-your-answers" class="nhsuk-button"' in start.text and "Carry on" in start.text
+    review = client.get("/check-your-answers")
+    assert "Check and build the documents" in review.text
+    client.post("/continue", data={"csrf": csrf(review.text)})  # on to the questions left: the next visit asks them
+    assert engine_of().page().kind == "usual"
+    assert 'href="/question" class="nhsuk-button"' in client.get("/").text

@@ -181,7 +181,10 @@ class _App:
         ws = self.space(request)
         begun = ws.path.is_file()
         name = ws.path.name if self.spaces.shared else ""
-        return self.render(request, "start.html", minutes=minutes, begun=begun, file_name=name)
+        onward = "/question"
+        if begun and await self.locked(ws, _opened_complete, ws):
+            onward = "/check-your-answers"
+        return self.render(request, "start.html", minutes=minutes, begun=begun, file_name=name, onward=onward)
 
     async def question(self, request: Request) -> Response:
         ws = self.space(request)
@@ -546,6 +549,19 @@ def _replace_answers(ws: Workspace, raw: bytes) -> bool:
         engine.review()
     ws.settle()
     return complete
+
+
+def _opened_complete(ws: Workspace) -> bool:
+    """Whether the answers file is complete enough to build and no interview has gone through it yet (a file
+    written elsewhere, opened with ``assembler serve FILE``): then carrying on opens the review."""
+    if Position.file_for(ws.path).exists():
+        return False  # the interview has a place to carry on from
+    try:
+        engine = ws.engine()
+    except AssemblerError:
+        return False  # the question page says what is wrong with it
+    ws.settle()
+    return _buildable_as_is(engine)
 
 
 def _buildable_as_is(engine: Engine) -> bool:
