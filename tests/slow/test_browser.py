@@ -519,6 +519,11 @@ def test_keyboard_alone_through_every_page_type(browser: Any, serve: Any, tmp_pa
     person.answer("the whole of North Somerset", typed=True)
     assert tab.url.endswith("/check-your-answers")
     assert saved(person.answers)["collaborative"]["footprint"] == "the whole of North Somerset"
+    person.tab_to(lambda el: el["tag"] == "BUTTON" and el["text"].split() == ["Move", "down", "NSFT"])
+    with tab.expect_navigation():
+        tab.keyboard.press("Enter")
+    assert "Moved NSFT down." in tab.locator("main").inner_text()
+    assert [p["short_name"] for p in saved(person.answers)["parties"]] == ["Coastal", "NSFT"]
     files = build_and_download(tab, person)
     assert files and all(name.endswith(".docx") for name in files)
     print(f"keyboard only: {person.pages} pages; page types {sorted(kinds)}")
@@ -700,6 +705,22 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page_type(browser: An
     check("check your answers")
     build_and_download(tab)
     check("download")
+    broken = copy.deepcopy(SMALL)
+    broken["bodies"][0]["quorum"]["members"] = 9  # the board has 2 voting members: the check offers a fix
+    with answers.open("w", encoding="utf-8") as out:
+        YAML().dump(broken, out)
+    tab.goto(server.base + "/check-your-answers")
+    assert "Things to fix" in tab.locator("main").inner_text()
+    check("check your answers (a fix offered)")
+    shot(tab, "check-your-answers-fix.png")
+    with tab.expect_navigation():
+        tab.get_by_role("button", name=re.compile(r"^Fix this\W+Lower the quorum")).click()
+    check("a fix offered from the review")
+    tab.get_by_label("Yes", exact=True).check()
+    with tab.expect_navigation():
+        tab.get_by_role("button", name="Save and continue").click()
+    assert tab.url.endswith("/check-your-answers") and "Things to fix" not in tab.locator("main").inner_text()
+    assert saved(answers)["bodies"][0]["quorum"]["members"] == 2
     tab.goto(server.base + "/download/nothing.docx")
     check("problem")
     print("axe: pages checked:", ", ".join(checked))
