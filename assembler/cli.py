@@ -155,6 +155,11 @@ def check(answers: Path, fmt: str) -> None:
     type=click.IntRange(min=1),
     help="With several answers files: how many packs to build at once (default: one per core).",
 )
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Stay up and build again each time the answers file or the clause library changes (Ctrl-C stops).",
+)
 @handle_errors
 def build(
     answers: tuple[Path, ...],
@@ -167,6 +172,7 @@ def build(
     previous: Path | None,
     no_diagram: bool,
     jobs: int | None,
+    watch: bool,
 ) -> None:
     """Build the Word documents for an answers file, or for several (files or folders of them, built in parallel,
     each into a pack folder of its own); exit 1 if the governance rules find errors or any pack fails."""
@@ -174,6 +180,15 @@ def build(
 
     kinds, papers = parse_selection(only)
     options = {"only": kinds, "clean": clean, "final": final, "pdf": pdf, "papers": papers, "diagram": not no_diagram}
+    if watch:
+        if len(answers) > 1 or answers[0].is_dir() or previous is not None:
+            from .errors import InputError
+
+            raise InputError.single(
+                path="--watch", what="watches one answers file, without --compare", fix="name one answers file"
+            )
+        watch_pack(answers[0], out_dir=out_dir, options=options, library_dir=library_dir)
+        return
     if len(answers) > 1 or answers[0].is_dir():
         if previous is not None:
             from .errors import InputError
@@ -223,6 +238,43 @@ def build_packs(
     )
     if failed:
         sys.exit(1)
+
+
+def watch_pack(answers: Path, *, out_dir: Path | None, options: dict[str, Any], library_dir: Path | None) -> None:
+    """Build, then build again at each change of the answers or the library, one line per build, until Ctrl-C."""
+    from .assembly import FindingsError
+    from .pack import os_error
+    from .watch import Rebuild, watch
+
+    def report(rebuild: Rebuild) -> None:
+        when = f"{rebuild.reason}, {rebuild.seconds:.2f} s"
+        if rebuild.result is not None:
+            result = rebuild.result
+            holes = sum(len(doc.placeholders) for doc in result.documents)
+            warnings = sum(1 for f in result.findings if f.severity.value == "warning")
+            click.echo(
+                f"built {result.out_dir} ({when}): {len(result.written)} document(s), {len(result.papers)} paper(s), "
+                f"{holes} [●] to complete, {warnings} warning(s)"
+            )
+            return
+        error = rebuild.error
+        assert error is not None  # a rebuild without a result stopped at an error
+        if isinstance(error, FindingsError):
+            print_findings(error.findings, title=str(answers))
+        lines = (
+            error.lines()
+            if isinstance(error, AssemblerError)
+            else os_error(error.filename or answers, error, doing="failed").lines()
+        )
+        click.echo(f"not built ({when}):", err=True)
+        for line in lines:
+            click.echo(f"  {line}", err=True)
+
+    click.echo(f"watching {answers} and the clause library: each change builds again (Ctrl-C stops)")
+    try:
+        watch(answers, options=options, out_dir=out_dir, library_dir=library_dir, on_rebuild=report)
+    except KeyboardInterrupt:
+        click.echo("stopped watching")
 
 
 def build_pack(
