@@ -39,6 +39,7 @@ __all__ = [
     "TermDef",
     "UnverifiedPoint",
     "default_root",
+    "library_files",
     "load_library",
 ]
 
@@ -370,7 +371,7 @@ def _content_digest(root: Path) -> str | None:
             part(text.encode())
         for module in (__file__, model.__file__):
             part(Path(module).read_bytes())
-        for rel in _all_files(str(root)):
+        for rel in library_files(root):
             part(rel.encode("utf-8", "surrogateescape"))
             with open(os.path.join(root, rel), "rb") as handle:
                 part(handle.read())
@@ -379,8 +380,9 @@ def _content_digest(root: Path) -> str | None:
     return digest.hexdigest()
 
 
-def _all_files(root: str) -> list[str]:
-    """The relative paths (``/``-separated, sorted) of every file under ``root``."""
+def library_files(root: Path | str) -> list[str]:
+    """The relative paths (``/``-separated, sorted) of every file under ``root``, linked folders followed once
+    each: what the library cache is bound to, and what ``build --watch`` looks at."""
     files: list[str] = []
     seen: set[tuple[int, int]] = set()
     folders = [""]

@@ -47,25 +47,22 @@ def _answers_state(path: Path) -> str:
 
 
 def _library_state(root: Path) -> tuple[tuple[str, int, int], ...]:
-    """Every file under the library folder with its size and modification time (a clause saved is a change)."""
+    """Every file of the library (as its cache sees them) with its size and modification time: a clause saved is a
+    change."""
+    from .library import library_files
+
+    try:
+        names = library_files(root)
+    except OSError:
+        return ()  # the folder is missing or unreadable now: the build says so
     found: list[tuple[str, int, int]] = []
-    pending = [root]
-    while pending:
-        folder = pending.pop()
+    for name in names:
         try:
-            entries = list(os.scandir(folder))
+            info = os.stat(root / name)
         except OSError:
-            continue
-        for entry in entries:
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append(Path(entry.path))
-                elif entry.is_file():
-                    info = entry.stat()
-                    found.append((entry.path, info.st_size, info.st_mtime_ns))
-            except OSError:
-                continue
-    return tuple(sorted(found))
+            continue  # removed between the listing and now: the next look sees it gone
+        found.append((name, info.st_size, info.st_mtime_ns))
+    return tuple(found)
 
 
 def watch(
