@@ -349,12 +349,17 @@ class _App:
             return self.go(request, "/question")
         return self.go(request, "/check-your-answers")
 
-    async def remove(self, request: Request) -> Response:
+    async def posted(self, request: Request, handler: Callable[..., Response], *fields: str) -> Response:
+        """A form's POST (refused without its CSRF token): ``handler(request, workspace, *values of fields)``, under
+        the workspace's lock."""
         form = await self.form(request)
         if form is None:
             return self.refused(request)
         ws = self.space(request)
-        return await self.locked(ws, self._remove, request, ws, str(form.get("to", "")))
+        return await self.locked(ws, handler, request, ws, *(str(form.get(name, "")) for name in fields))
+
+    async def remove(self, request: Request) -> Response:
+        return await self.posted(request, self._remove, "to")
 
     def _remove(self, request: Request, ws: Workspace, wanted: str) -> Response:
         engine = ws.engine()
@@ -372,11 +377,7 @@ class _App:
         return self.go(request, "/check-your-answers")
 
     async def fix(self, request: Request) -> Response:
-        form = await self.form(request)
-        if form is None:
-            return self.refused(request)
-        ws = self.space(request)
-        return await self.locked(ws, self._fix, request, ws, str(form.get("fix", "")))
+        return await self.posted(request, self._fix, "fix")
 
     def _fix(self, request: Request, ws: Workspace, wanted: str) -> Response:
         """Offer the fix the review listed (the engine shows it as the next page, then the review again), as the
@@ -392,11 +393,7 @@ class _App:
         return self.go(request, "/question")
 
     async def move(self, request: Request) -> Response:
-        form = await self.form(request)
-        if form is None:
-            return self.refused(request)
-        ws = self.space(request)
-        return await self.locked(ws, self._move, request, ws, str(form.get("to", "")), str(form.get("by", "")))
+        return await self.posted(request, self._move, "to", "by")
 
     def _move(self, request: Request, ws: Workspace, wanted: str, by: str) -> Response:
         """Move a party, a tier or another list item up or down its list (only one the review lists as movable)."""
@@ -413,10 +410,7 @@ class _App:
         return self.go(request, "/check-your-answers")
 
     async def resume(self, request: Request) -> Response:
-        if await self.form(request) is None:
-            return self.refused(request)
-        ws = self.space(request)
-        return await self.locked(ws, self._resume, request, ws)
+        return await self.posted(request, self._resume)
 
     def _resume(self, request: Request, ws: Workspace) -> Response:
         ws.engine().close_review()
